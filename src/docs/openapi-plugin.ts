@@ -1,0 +1,58 @@
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import fp from 'fastify-plugin';
+import type { FastifyInstance } from 'fastify';
+import { ErrorBody } from '../catalog/responses.js';
+
+export interface OpenApiOptions {
+  version: string;
+  /** Where the gateway is reached, e.g. `/` or a base path prefix set by the corporate gateway. */
+  serverUrl: string;
+}
+
+const DESCRIPTION = [
+  "Holds the organisation's VirusTotal API key so that internal services never do. Every `/v1` operation mirrors",
+  "VirusTotal API v3's path of the same name (without `/v1`) one-to-one; the gateway injects the key, validates the",
+  "request before anything leaves, and passes VirusTotal's status, content type and body back unchanged.",
+  'Errors, the gateway\'s own included, use VirusTotal\'s shape: `{"error":{"code":"...","message":"..."}}`.',
+].join(' ');
+
+async function openApiPlugin(app: FastifyInstance, opts: OpenApiOptions): Promise<void> {
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'vt-access-gateway',
+        version: opts.version,
+        description: DESCRIPTION,
+        contact: { name: 'vt-access-gateway maintainers', url: 'https://www.virustotal.com/gui/group-management' },
+        license: { name: 'UNLICENSED', identifier: 'UNLICENSED' },
+      },
+      servers: [{ url: opts.serverUrl, description: 'This gateway' }],
+      tags: [
+        { name: 'Groups', description: 'The group object and its relationships.' },
+        { name: 'Group users', description: 'Members, their roles and daily API allowance.' },
+        { name: 'Group administrators', description: 'Who administers the group.' },
+        { name: 'Threat profiles', description: 'Who may view or edit a threat profile (public preview).' },
+      ],
+      components: {
+        securitySchemes: {
+          bearerAuth: {
+            type: 'http',
+            scheme: 'bearer',
+            description: 'A client token minted with `npm run token` (never the VirusTotal key).',
+          },
+        },
+        schemas: { VtError: ErrorBody },
+      },
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { deepLinking: true, persistAuthorization: false } });
+
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  app.get('/openapi.yaml', { schema: { hide: true } }, async (_request, reply) =>
+    reply.type('application/yaml').send(app.swagger({ yaml: true })),
+  );
+}
+
+export default fp(openApiPlugin, { name: 'vt-gateway-openapi' });

@@ -1,0 +1,34 @@
+import type { FastifyError } from 'fastify';
+import { GatewayError } from '../errors.js';
+
+const FRAMEWORK_ERRORS: Record<string, (err: FastifyError) => GatewayError> = {
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: () =>
+    new GatewayError('GW_ERR_BAD_REQUEST', 'Unsupported Content-Type: send the body as application/json'),
+  FST_ERR_CTP_BODY_TOO_LARGE: () => new GatewayError('GW_ERR_BAD_REQUEST', 'Request body is larger than the gateway accepts'),
+  FST_ERR_CTP_INVALID_JSON_BODY: () => new GatewayError('GW_ERR_BAD_REQUEST', 'Request body is not valid JSON'),
+  FST_ERR_CTP_EMPTY_JSON_BODY: () =>
+    new GatewayError('GW_ERR_BAD_REQUEST', 'Request body is empty but Content-Type is application/json'),
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: () =>
+    new GatewayError('GW_ERR_BAD_REQUEST', 'Content-Length does not match the request body'),
+  FST_ERR_BAD_URL: () => new GatewayError('GW_ERR_BAD_REQUEST', 'The request URL is malformed'),
+  FST_ERR_VALIDATION: (err) => new GatewayError('GW_ERR_INVALID_ARGUMENT', err.message),
+};
+
+/**
+ * Maps anything thrown while serving a request to the gateway's error catalogue. Errors from Fastify and its
+ * plugins are recognised by code; a parse error thrown by the JSON parser (e.g. a `__proto__` key) has status 400.
+ */
+export function toGatewayError(err: unknown): GatewayError {
+  if (err instanceof GatewayError) return err;
+  const fe = err as Partial<FastifyError> & { validation?: unknown };
+  if (fe.validation !== undefined) return new GatewayError('GW_ERR_INVALID_ARGUMENT', fe.message ?? 'Invalid request');
+  const mapped = typeof fe.code === 'string' ? FRAMEWORK_ERRORS[fe.code] : undefined;
+  if (mapped !== undefined) return mapped(fe as FastifyError);
+  if (err instanceof SyntaxError || fe.statusCode === 400) {
+    return new GatewayError('GW_ERR_BAD_REQUEST', 'Request body is not valid JSON or contains forbidden keys');
+  }
+  if (fe.statusCode === 429) return new GatewayError('GW_ERR_RATE_LIMITED', fe.message ?? 'Too many requests');
+  if (fe.statusCode === 404) return new GatewayError('GW_ERR_NOT_FOUND', 'Not found');
+  if (fe.statusCode === 503) return new GatewayError('GW_ERR_UNAVAILABLE', fe.message ?? 'Service unavailable');
+  return new GatewayError('GW_ERR_INTERNAL', 'The gateway failed to handle the request');
+}

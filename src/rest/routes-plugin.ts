@@ -1,0 +1,42 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
+import type { Operation, ValidatedInput } from '../catalog/operation.js';
+import type { OperationRunner } from '../operations/runner.js';
+import { routeSchema } from './route-schema.js';
+
+export interface RestRoutesOptions {
+  operations: readonly Operation[];
+  run: OperationRunner;
+}
+
+function toFastifyPath(path: string): string {
+  return path.replace(/\{([a-z_]+)\}/g, ':$1');
+}
+
+/** One route per catalog operation and nothing else: there is no catch-all proxy route. */
+export async function restRoutes(app: FastifyInstance, opts: RestRoutesOptions): Promise<void> {
+  for (const op of opts.operations) {
+    const route: RouteOptions = {
+      method: op.method,
+      url: toFastifyPath(op.path),
+      schema: routeSchema(op),
+      onRequest: async (request: FastifyRequest) => {
+        request.operation = op;
+      },
+      handler: async (request: FastifyRequest, reply: FastifyReply) => {
+        const input: ValidatedInput = {
+          params: request.params as Record<string, string>,
+          query: (request.query ?? {}) as Record<string, unknown>,
+          body: request.body,
+        };
+        const started = performance.now();
+        const upstream = await opts.run(op, input, request.id);
+        request.upstreamMs = performance.now() - started;
+        request.upstreamStatus = upstream.statusCode;
+        reply.code(upstream.statusCode);
+        if (upstream.contentType !== undefined) reply.header('content-type', upstream.contentType);
+        return reply.send(upstream.body);
+      },
+    };
+    app.route(route);
+  }
+}

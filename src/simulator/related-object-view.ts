@@ -1,0 +1,29 @@
+import type { GraphRecord, ServiceAccountRecord } from './model.js';
+import { apiUrl } from './links.js';
+
+export interface Descriptor {
+  type: string;
+  id: string;
+}
+
+export interface RelatedObject extends Descriptor {
+  links: { self: string };
+  attributes: Record<string, unknown>;
+}
+
+export function graphObject(graph: GraphRecord): RelatedObject {
+  return { type: 'graph', id: graph.id, links: { self: apiUrl('graphs', graph.id) }, attributes: { ...graph.attributes } };
+}
+
+export function serviceAccountObject(account: ServiceAccountRecord): RelatedObject {
+  return {
+    type: 'service_account',
+    id: account.id,
+    links: { self: apiUrl('service_accounts', account.id) },
+    attributes: { ...account.attributes },
+  };
+}
+
+export function descriptorOf(object: Descriptor): Descriptor {
+  return { type: object.type, id: object.id };
+}

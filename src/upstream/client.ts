@@ -1,0 +1,98 @@
+import { pipeline, type Readable } from 'node:stream';
+import { Pool, type Dispatcher } from 'undici';
+import { GatewayError } from '../errors.js';
+import { upstreamFailure } from './error-mapping.js';
+import { ResponseGuard } from './response-guard.js';
+
+export interface UpstreamOptions {
+  baseUrl: string;
+  apiKey: string;
+  userAgent: string;
+  connectTimeoutMs: number;
+  headersTimeoutMs: number;
+  bodyTimeoutMs: number;
+  maxResponseBytes: number;
+  connections: number;
+}
+
+export interface UpstreamRequest {
+  method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
+  /** VirusTotal path below the API base, already encoded, with its query string. */
+  path: string;
+  body?: string;
+  requestId: string;
+}
+
+export interface UpstreamResponse {
+  statusCode: number;
+  contentType: string | undefined;
+  body: Readable;
+}
+
+/**
+ * The only way out to VirusTotal: one keep-alive pool, the key injected on every request, request headers from
+ * a fixed allowlist (nothing a client sent is copied), redirects never followed, response size capped.
+ */
+export class UpstreamClient {
+  private readonly pool: Pool;
+  private readonly basePath: string;
+  private readonly secrets: readonly Buffer[];
+
+  constructor(private readonly opts: UpstreamOptions) {
+    const base = new URL(opts.baseUrl);
+    this.basePath = base.pathname.replace(/\/+$/, '');
+    this.pool = new Pool(base.origin, {
+      connections: opts.connections,
+      connect: { timeout: opts.connectTimeoutMs },
+      headersTimeout: opts.headersTimeoutMs,
+      bodyTimeout: opts.bodyTimeoutMs,
+      keepAliveTimeout: 30_000,
+    });
+    this.secrets = [Buffer.from(opts.apiKey)];
+  }
+
+  async request(req: UpstreamRequest): Promise<UpstreamResponse> {
+    const headers: Record<string, string> = {
+      accept: 'application/json',
+      'user-agent': this.opts.userAgent,
+      'x-apikey': this.opts.apiKey,
+      'x-request-id': req.requestId,
+    };
+    if (req.body !== undefined) headers['content-type'] = 'application/json';
+
+    let res: Dispatcher.ResponseData;
+    try {
+      res = await this.pool.request({
+        method: req.method,
+        path: this.basePath + req.path,
+        headers,
+        body: req.body ?? null,
+      });
+    } catch (err) {
+      throw upstreamFailure(err);
+    }
+
+    if (res.statusCode >= 300 && res.statusCode < 400) {
+      res.body.destroy();
+      throw new GatewayError('GW_ERR_UPSTREAM_BAD_RESPONSE', `VirusTotal answered ${res.statusCode} (redirects are not followed)`);
+    }
+    const declared = Number(res.headers['content-length']);
+    if (Number.isFinite(declared) && declared > this.opts.maxResponseBytes) {
+      res.body.destroy();
+      throw new GatewayError('GW_ERR_UPSTREAM_BAD_RESPONSE', `VirusTotal's response exceeded ${this.opts.maxResponseBytes} bytes`);
+    }
+
+    const contentType = res.headers['content-type'];
+    const guard = new ResponseGuard(this.opts.maxResponseBytes, this.secrets);
+    pipeline(res.body, guard, () => {});
+    return {
+      statusCode: res.statusCode,
+      contentType: Array.isArray(contentType) ? contentType[0] : contentType,
+      body: guard,
+    };
+  }
+
+  async close(): Promise<void> {
+    await this.pool.close();
+  }
+}

@@ -1,0 +1,59 @@
+import { Transform, type TransformCallback } from 'node:stream';
+import { GatewayError } from '../errors.js';
+
+const REDACTED = Buffer.from('[REDACTED]');
+
+/**
+ * Passes VirusTotal's body through untouched, except that it caps its size and replaces any occurrence of a
+ * secret (the API key, should an upstream ever echo it) with `[REDACTED]`. It holds back the last
+ * `longestSecret - 1` bytes of each chunk so that a secret split across two chunks is still found.
+ */
+export class ResponseGuard extends Transform {
+  private seen = 0;
+  private tail: Buffer = Buffer.alloc(0);
+  private readonly keep: number;
+
+  constructor(
+    private readonly maxBytes: number,
+    private readonly secrets: readonly Buffer[],
+  ) {
+    super();
+    this.keep = Math.max(0, ...secrets.map((s) => s.length - 1));
+  }
+
+  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
+    this.seen += chunk.length;
+    if (this.seen > this.maxBytes) {
+      callback(new GatewayError('GW_ERR_UPSTREAM_BAD_RESPONSE', `VirusTotal's response exceeded ${this.maxBytes} bytes`));
+      return;
+    }
+    if (this.keep === 0 && this.secrets.length === 0) {
+      callback(null, chunk);
+      return;
+    }
+    const data = redact(this.tail.length > 0 ? Buffer.concat([this.tail, chunk]) : chunk, this.secrets);
+    const cut = Math.max(0, data.length - this.keep);
+    this.tail = Buffer.from(data.subarray(cut));
+    callback(null, cut > 0 ? data.subarray(0, cut) : undefined);
+  }
+
+  override _flush(callback: TransformCallback): void {
+    callback(null, this.tail.length > 0 ? this.tail : undefined);
+  }
+}
+
+export function redact(data: Buffer, secrets: readonly Buffer[]): Buffer {
+  let out = data;
+  for (const secret of secrets) {
+    if (secret.length === 0 || out.indexOf(secret) === -1) continue;
+    const parts: Buffer[] = [];
+    let from = 0;
+    for (let at = out.indexOf(secret); at !== -1; at = out.indexOf(secret, from)) {
+      parts.push(out.subarray(from, at), REDACTED);
+      from = at + secret.length;
+    }
+    parts.push(out.subarray(from));
+    out = Buffer.concat(parts);
+  }
+  return out;
+}
