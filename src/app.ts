@@ -43,6 +43,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
     },
   });
   app.setValidatorCompiler(typeboxValidatorCompiler);
+  app.removeContentTypeParser('text/plain');
   app.decorateRequest('operation', null);
   app.decorateRequest('gatewayError', null);
   app.decorateRequest('upstreamStatus', null);

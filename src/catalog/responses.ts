@@ -7,7 +7,7 @@ export const ErrorBody = Type.Object(
       message: Type.String(),
     }),
   },
-  { $id: 'VtError', description: 'VirusTotal error shape, used by VirusTotal and by the gateway alike.' },
+  { description: 'VirusTotal error shape, used by VirusTotal and by the gateway alike.' },
 );
 
 const Links = Type.Object({ self: Type.String(), next: Type.Optional(Type.String()) });

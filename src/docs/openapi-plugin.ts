@@ -2,7 +2,6 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import fp from 'fastify-plugin';
 import type { FastifyInstance } from 'fastify';
-import { ErrorBody } from '../catalog/responses.js';
 
 export interface OpenApiOptions {
   version: string;
@@ -43,7 +42,6 @@ async function openApiPlugin(app: FastifyInstance, opts: OpenApiOptions): Promis
             description: 'A client token minted with `npm run token` (never the VirusTotal key).',
           },
         },
-        schemas: { VtError: ErrorBody },
       },
     },
   });

@@ -27,3 +27,12 @@ export function serviceAccountObject(account: ServiceAccountRecord): RelatedObje
 export function descriptorOf(object: Descriptor): Descriptor {
   return { type: object.type, id: object.id };
 }
+
+/** How VirusTotal lists a related object that no longer exists, in full-object listings. */
+export interface MissingObject extends Descriptor {
+  error: { code: 'NotFoundError'; message: string };
+}
+
+export function missingObject(type: string, id: string): MissingObject {
+  return { type, id, error: { code: 'NotFoundError', message: `${type} "${id}" not found` } };
+}

@@ -1,11 +1,9 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { VtErrorCode } from './errors.js';
 
-// VirusTotal answers with a bare `application/json` (no charset); clients match on it.
-const JSON_TYPE = 'application/json';
-
+/** 200 with a JSON body (`application/json; charset=utf-8`). */
 export function sendJson(reply: FastifyReply, body: unknown): FastifyReply {
-  return reply.code(200).header('content-type', JSON_TYPE).send(JSON.stringify(body));
+  return reply.code(200).send(body);
 }
 
 /** VirusTotal's write operations answer 200 with an empty body. */
@@ -27,5 +25,5 @@ export function sendError(
 ): FastifyReply {
   const body: Record<string, unknown> = { error: { code, message } };
   if (options.echoHeaders) body['received_headers'] = { ...request.headers };
-  return reply.code(statusCode).header('content-type', JSON_TYPE).send(JSON.stringify(body));
+  return reply.code(statusCode).send(body);
 }

@@ -42,20 +42,24 @@ export function userObject(state: SimulatorState, user: SimUser, viewer: string)
   return { type: 'user', id: user.id, links: { self: apiUrl('users', user.id) }, attributes };
 }
 
-/** A member's descriptor in a group listing, with the settings the roles PATCH manages. */
+/**
+ * A member's descriptor in a group listing, with the settings the roles PATCH manages. The daily
+ * allowance follows the visibility of the user's quotas.
+ */
 export function memberDescriptor(
   state: SimulatorState,
   group: SimGroup,
-  user: SimUser,
+  userId: string,
   viewer: string,
 ): MemberDescriptor {
   const descriptor: MemberDescriptor = {
     type: 'user',
-    id: user.id,
-    context_attributes: { roles: [...(group.members.get(user.id)?.roles ?? [])] },
+    id: userId,
+    context_attributes: { roles: [...(group.members.get(userId)?.roles ?? [])] },
   };
-  const daily = user.quotas['api_requests_daily'];
-  if (daily !== undefined && canSeePrivateDetails(state, user, viewer)) {
+  const user = state.users.get(userId);
+  const daily = user?.quotas['api_requests_daily'];
+  if (user !== undefined && daily !== undefined && canSeePrivateDetails(state, user, viewer)) {
     descriptor.context_attributes.quota_limits = { api_requests_daily: { allowed: daily.allowed } };
   }
   return descriptor;

@@ -4,6 +4,11 @@ import { GatewayError } from '../errors.js';
 import { upstreamFailure } from './error-mapping.js';
 import { ResponseGuard } from './response-guard.js';
 
+function discard(body: Readable): void {
+  body.on('error', () => {});
+  body.destroy();
+}
+
 export interface UpstreamOptions {
   baseUrl: string;
   apiKey: string;
@@ -73,12 +78,12 @@ export class UpstreamClient {
     }
 
     if (res.statusCode >= 300 && res.statusCode < 400) {
-      res.body.destroy();
+      discard(res.body);
       throw new GatewayError('GW_ERR_UPSTREAM_BAD_RESPONSE', `VirusTotal answered ${res.statusCode} (redirects are not followed)`);
     }
     const declared = Number(res.headers['content-length']);
     if (Number.isFinite(declared) && declared > this.opts.maxResponseBytes) {
-      res.body.destroy();
+      discard(res.body);
       throw new GatewayError('GW_ERR_UPSTREAM_BAD_RESPONSE', `VirusTotal's response exceeded ${this.opts.maxResponseBytes} bytes`);
     }
 
