@@ -1,0 +1,148 @@
+import { readFileSync, statSync } from 'node:fs';
+import type { Client, ClientWithDigest } from './client.js';
+import { parseClientsFile } from './clients-file.js';
+import { tokenDigest } from './token.js';
+
+export interface RegistryLogger {
+  info(msg: string): void;
+  warn(msg: string): void;
+}
+
+/** How often a watched clients file is checked for changes; a revoked client is out within about this long. */
+const pollIntervalMs = 1000;
+
+interface ClientsFileSource {
+  path: string;
+  logger: RegistryLogger;
+}
+
+interface ClientIndex {
+  byDigest: ReadonlyMap<string, Client>;
+  byId: ReadonlyMap<string, Client>;
+}
+
+/** The clients allowed to call the gateway, found by token or by id; optionally kept in step with the clients file. */
+export class ClientRegistry {
+  #index: ClientIndex;
+  readonly #source: ClientsFileSource | undefined;
+  /** The file's identity and version (see fileVersion) when it was last read, successfully or not. */
+  #lastReadVersion = '';
+  #poller: NodeJS.Timeout | undefined;
+  readonly #reloadOnSighup = (): void => {
+    this.reload();
+  };
+
+  private constructor(index: ClientIndex, source: ClientsFileSource | undefined) {
+    this.#index = index;
+    this.#source = source;
+  }
+
+  /** Reads the clients file; throws an Error with a one-line reason when it is missing or invalid. */
+  static load(path: string, logger: RegistryLogger): ClientRegistry {
+    const version = fileVersion(path);
+    const registry = new ClientRegistry(indexClients(readClientsFile(path)), { path, logger });
+    registry.#lastReadVersion = version;
+    logger.info(`client registry: loaded ${registry.size} clients from ${path}`);
+    return registry;
+  }
+
+  /** A registry without a file. A client given without `tokenSha256` can only be found by id. */
+  static fromClients(clients: ReadonlyArray<Client & { tokenSha256?: string }>): ClientRegistry {
+    return new ClientRegistry(indexClients(clients), undefined);
+  }
+
+  get size(): number {
+    return this.#index.byId.size;
+  }
+
+  // Looking up the token's SHA-256 in a Map needs no constant-time comparison: the work that depends on
+  // stored secrets is comparing digests, so timing could at best reveal how much of a stored digest a guess's
+  // digest shares. SHA-256 being preimage-resistant, an attacker cannot choose tokens to steer their digests
+  // towards a stored one, so that leaks nothing usable; and a digest itself is not accepted as a token.
+  findByToken(token: string): Client | undefined {
+    return this.#index.byDigest.get(tokenDigest(token));
+  }
+
+  findById(id: string): Client | undefined {
+    return this.#index.byId.get(id);
+  }
+
+  /** Re-reads the file. When it is unreadable or invalid, logs why, keeps the current clients and returns false. */
+  reload(): boolean {
+    if (this.#source === undefined) return true;
+    const { path, logger } = this.#source;
+    // Taken before reading: a change made during the read then shows as a new version and is read again.
+    this.#lastReadVersion = fileVersion(path);
+    let index: ClientIndex;
+    try {
+      index = indexClients(readClientsFile(path));
+    } catch (err) {
+      const reason = err instanceof Error ? err.message : String(err);
+      logger.warn(`client registry: reload failed, keeping the last good ${this.size} clients: ${reason}`);
+      return false;
+    }
+    this.#index = index;
+    logger.info(`client registry: reloaded ${this.size} clients from ${path}`);
+    return true;
+  }
+
+  /** Reloads on SIGHUP and whenever the file changes. Does nothing for a registry without a file, or when already watching. */
+  watch(): void {
+    if (this.#source === undefined || this.#poller !== undefined) return;
+    const { path } = this.#source;
+    // Polling the path's stat, rather than fs.watch, sees a file replaced by rename, a Kubernetes ConfigMap's
+    // symlink swap and changes on filesystems without inotify (network and some container mounts). Comparing
+    // with the version last read, rather than fs.watchFile's first stat, also catches a change made before watch().
+    this.#poller = setInterval(() => {
+      if (fileVersion(path) !== this.#lastReadVersion) this.reload();
+    }, pollIntervalMs).unref();
+    process.on('SIGHUP', this.#reloadOnSighup);
+  }
+
+  close(): void {
+    if (this.#poller === undefined) return;
+    clearInterval(this.#poller);
+    this.#poller = undefined;
+    process.off('SIGHUP', this.#reloadOnSighup);
+  }
+}
+
+/** Changes whenever the file at path is rewritten, replaced or removed; a broken file is then not retried until it changes. */
+function fileVersion(path: string): string {
+  try {
+    const stat = statSync(path);
+    return `${stat.dev}:${stat.ino}:${stat.size}:${stat.mtimeMs}:${stat.ctimeMs}`;
+  } catch (err) {
+    return `unreadable:${(err as NodeJS.ErrnoException).code ?? ''}`;
+  }
+}
+
+function readClientsFile(path: string): ClientWithDigest[] {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code ?? (err instanceof Error ? err.message : String(err));
+    throw new Error(`clients file ${path}: cannot read it (${code})`);
+  }
+  const parsed = parseClientsFile(text);
+  if (!parsed.ok) throw new Error(`clients file ${path}: ${parsed.error}`);
+  return parsed.clients;
+}
+
+/** Throws on a duplicate id or token digest, naming only the client id. */
+function indexClients(clients: ReadonlyArray<Client & { tokenSha256?: string }>): ClientIndex {
+  const byDigest = new Map<string, Client>();
+  const byId = new Map<string, Client>();
+  for (const { tokenSha256, ...fields } of clients) {
+    const client: Client = Object.freeze(fields);
+    if (byId.has(client.id)) throw new Error(`duplicate client id ${client.id}`);
+    byId.set(client.id, client);
+    if (tokenSha256 === undefined) continue;
+    if (!/^[0-9a-f]{64}$/i.test(tokenSha256)) throw new Error(`client ${client.id}: tokenSha256 must be 64 hex characters`);
+    const digest = tokenSha256.toLowerCase();
+    if (byDigest.has(digest)) throw new Error(`client ${client.id}: same token as client ${byDigest.get(digest)?.id ?? ''}`);
+    byDigest.set(digest, client);
+  }
+  return { byDigest, byId };
+}

@@ -1,0 +1,98 @@
+// `npm run token -- --id ... --scopes ... --groups ...`: mints a client token, prints it once, then its clients-file entry.
+import { parseArgs } from 'node:util';
+import { checkClientEntry, type ClientEntry } from './clients-file.js';
+import { mintToken, tokenDigest } from './token.js';
+
+const usage =
+  'usage: npm run token -- --id ID --scopes SCOPE[,SCOPE...] --groups GROUP[,GROUP...]|"*"|"" ' +
+  '[--threat-profiles PROFILE[,PROFILE...]|"*"] [--reads-per-minute N] [--writes-per-minute N]';
+
+const flagOfField: Record<string, string> = {
+  id: '--id',
+  scopes: '--scopes',
+  groups: '--groups',
+  threatProfiles: '--threat-profiles',
+  'rateLimit.readsPerMinute': '--reads-per-minute',
+  'rateLimit.writesPerMinute': '--writes-per-minute',
+};
+
+class UsageError extends Error {}
+
+function parseFlags(args: string[]) {
+  try {
+    return parseArgs({
+      args,
+      strict: true,
+      allowPositionals: false,
+      options: {
+        id: { type: 'string' },
+        scopes: { type: 'string' },
+        groups: { type: 'string' },
+        'threat-profiles': { type: 'string' },
+        'reads-per-minute': { type: 'string' },
+        'writes-per-minute': { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    }).values;
+  } catch (err) {
+    // Node's messages run on with advice about positionals; the first sentence is the one that matters.
+    throw new UsageError((err instanceof Error ? err.message : String(err)).split('. ')[0] ?? '');
+  }
+}
+
+function entryFromArgs(args: string[], tokenSha256: string): ClientEntry | 'help' {
+  const values = parseFlags(args);
+  if (values.help === true) return 'help';
+
+  const { id, scopes, groups } = values;
+  if (id === undefined) throw new UsageError('--id is required');
+  if (scopes === undefined || scopes === '') throw new UsageError('--scopes is required (comma-separated)');
+  if (groups === undefined) throw new UsageError('--groups is required ("*" for all, "" for none)');
+  const readsPerMinute = wholeNumber('--reads-per-minute', values['reads-per-minute']);
+  const writesPerMinute = wholeNumber('--writes-per-minute', values['writes-per-minute']);
+
+  const entry = {
+    id,
+    tokenSha256,
+    scopes: list(scopes),
+    groups: list(groups),
+    threatProfiles: list(values['threat-profiles'] ?? ''),
+    ...(readsPerMinute === undefined && writesPerMinute === undefined
+      ? {}
+      : { rateLimit: { ...(readsPerMinute === undefined ? {} : { readsPerMinute }), ...(writesPerMinute === undefined ? {} : { writesPerMinute }) } }),
+  };
+  const problem = checkClientEntry(entry);
+  if (problem !== undefined) {
+    const field = problem.field.replace(/\[\d+\]$/, '');
+    throw new UsageError(`${flagOfField[field] ?? field}: ${problem.problem}`);
+  }
+  return entry as ClientEntry;
+}
+
+function list(value: string): string[] {
+  return value === '' ? [] : value.split(',').map((item) => item.trim());
+}
+
+function wholeNumber(flag: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  if (!/^\d+$/.test(value)) throw new UsageError(`${flag}: must be a whole number, got ${JSON.stringify(value)}`);
+  return Number(value);
+}
+
+const token = mintToken();
+try {
+  const entry = entryFromArgs(process.argv.slice(2), tokenDigest(token));
+  if (entry === 'help') {
+    process.stdout.write(`${usage}\n`);
+  } else {
+    process.stdout.write(`${token}\n${JSON.stringify(entry)}\n`);
+    process.stderr.write(
+      'The token above is shown only this once: hand it to the client now. ' +
+        'Add the entry to "clients" in the clients file; the gateway picks it up within seconds.\n',
+    );
+  }
+} catch (err) {
+  if (!(err instanceof UsageError)) throw err;
+  process.stderr.write(`token: ${err.message} (--help for usage)\n`);
+  process.exitCode = 2;
+}
