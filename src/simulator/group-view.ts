@@ -9,22 +9,18 @@ export interface GroupObject {
   attributes: Record<string, unknown>;
 }
 
+function visibleAttributes(group: SimGroup, viewer: string): Record<string, unknown> {
+  const { organization, organization_legal_name: legalName } = group.attributes;
+  if (!isGroupMember(group, viewer)) return { organization, organization_legal_name: legalName };
+  const attributes: Record<string, unknown> = { ...structuredClone(group.attributes) };
+  if (!isGroupAdmin(group, viewer)) delete attributes['auto_add_users'];
+  return attributes;
+}
+
 /**
- * The group as `viewer` may see it: members see every attribute but `auto_add_users`, which is
- * for administrators; anyone else sees only the organization names.
+ * The group as `viewer` may see it: members see every attribute but `auto_add_users`, which is for
+ * administrators; anyone else (in a threat-profile listing) sees only the organization names.
  */
 export function groupObject(group: SimGroup, viewer: string): GroupObject {
-  const { auto_add_users: autoAddUsers, ...memberAttributes } = structuredClone(group.attributes);
-  let attributes: Record<string, unknown>;
-  if (isGroupAdmin(group, viewer)) {
-    attributes = { ...memberAttributes, auto_add_users: autoAddUsers };
-  } else if (isGroupMember(group, viewer)) {
-    attributes = memberAttributes;
-  } else {
-    attributes = {
-      organization: memberAttributes.organization,
-      organization_legal_name: memberAttributes.organization_legal_name,
-    };
-  }
-  return { type: 'group', id: group.id, links: { self: apiUrl('groups', group.id) }, attributes };
+  return { type: 'group', id: group.id, links: { self: apiUrl('groups', group.id) }, attributes: visibleAttributes(group, viewer) };
 }

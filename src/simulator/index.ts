@@ -1,9 +1,8 @@
-import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
+import Fastify, { type FastifyInstance } from 'fastify';
 import { demoSeed } from './demo-seed.js';
-import { VtError } from './errors.js';
+import { installErrorHandlers } from './error-handlers.js';
 import type { SimulatorSeed, SimulatorState } from './model.js';
-import { sendError, type ErrorReplyOptions } from './replies.js';
-import { RequestRecorder, type RecordedRequest } from './request-recorder.js';
+import { installRequestRecording, RequestRecorder, type RecordedRequest } from './request-recorder.js';
 import { API_PREFIX, apiRoutes } from './routes/api.js';
 import { registerControlRoutes } from './routes/control.js';
 import { createState } from './state.js';
@@ -42,40 +41,6 @@ export interface Simulator {
 
 const RECORDED_REQUESTS = 1000;
 
-function isApiRequest(request: FastifyRequest): boolean {
-  return request.url === API_PREFIX || request.url.startsWith(`${API_PREFIX}/`) || request.url.startsWith(`${API_PREFIX}?`);
-}
-
-function installRecording(app: FastifyInstance, recorder: RequestRecorder): void {
-  const records = new WeakMap<FastifyRequest, RecordedRequest>();
-  app.addHook('onRequest', async (request) => {
-    if (isApiRequest(request)) records.set(request, recorder.start(request));
-  });
-  app.addHook('preHandler', async (request) => {
-    const record = records.get(request);
-    if (record !== undefined && typeof request.body === 'string') record.body = request.body;
-  });
-}
-
-function installErrorReplies(app: FastifyInstance, options: ErrorReplyOptions): void {
-  app.setErrorHandler((error: unknown, request, reply) => {
-    if (error instanceof VtError) {
-      return sendError(request, reply, error.statusCode, error.code, error.message, options);
-    }
-    const statusCode = (error as { statusCode?: unknown } | null)?.statusCode;
-    if (typeof statusCode === 'number' && statusCode >= 400 && statusCode < 500) {
-      const message = error instanceof Error ? error.message : 'Bad request';
-      return sendError(request, reply, statusCode, 'BadRequestError', message, options);
-    }
-    request.log.error(error);
-    return sendError(request, reply, 503, 'TransientError', 'The simulator failed to handle the request', options);
-  });
-  app.setNotFoundHandler((request, reply) => {
-    const path = request.url.split('?')[0] ?? request.url;
-    return sendError(request, reply, 404, 'NotFoundError', `Resource "${request.method} ${path}" not found`, options);
-  });
-}
-
 export function buildSimulator(options: SimulatorOptions): Simulator {
   const state = createState(options.seed ?? demoSeed());
   const recorder = new RequestRecorder(RECORDED_REQUESTS);
@@ -86,8 +51,8 @@ export function buildSimulator(options: SimulatorOptions): Simulator {
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'string' }, (_request, body, done) => done(null, body));
 
-  installRecording(app, recorder);
-  installErrorReplies(app, { echoHeaders: options.echoHeadersInErrors === true });
+  installRequestRecording(app, recorder, API_PREFIX);
+  installErrorHandlers(app, { echoHeaders: options.echoHeadersInErrors === true });
   registerControlRoutes(app, recorder);
   app.register(apiRoutes({ state, apiKeys: new Map(Object.entries(options.apiKeys)) }), { prefix: API_PREFIX });
 

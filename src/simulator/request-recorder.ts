@@ -1,4 +1,4 @@
-import type { FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 
 export interface RecordedRequest {
   method: string;
@@ -43,4 +43,20 @@ export class RequestRecorder {
     this.#count = 0;
     this.#recent = [];
   }
+}
+
+function isApiRequest(url: string, prefix: string): boolean {
+  return url === prefix || url.startsWith(`${prefix}/`) || url.startsWith(`${prefix}?`);
+}
+
+/** Records every request whose URL starts with `prefix`, including the ones that fail. */
+export function installRequestRecording(app: FastifyInstance, recorder: RequestRecorder, prefix: string): void {
+  const records = new WeakMap<FastifyRequest, RecordedRequest>();
+  app.addHook('onRequest', async (request) => {
+    if (isApiRequest(request.url, prefix)) records.set(request, recorder.start(request));
+  });
+  app.addHook('preHandler', async (request) => {
+    const record = records.get(request);
+    if (record !== undefined && typeof request.body === 'string') record.body = request.body;
+  });
 }
