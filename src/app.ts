@@ -1,38 +1,83 @@
-import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply } from 'fastify';
+import type { Redis } from 'ioredis';
+import { pino } from 'pino';
+import { createAuthenticator, type Authenticator } from './access/authenticate.js';
+import { registerRateLimits, type RateLimits } from './access/rate-limits.js';
+import type { AuditLog } from './audit/audit-log.js';
 import { operations } from './catalog/operations.js';
 import type { GatewayConfig } from './config.js';
 import openApiPlugin from './docs/openapi-plugin.js';
 import { vtErrorBody } from './errors.js';
+import corsPlugin from './http/cors-plugin.js';
 import errorsPlugin from './http/errors-plugin.js';
+import healthPlugin from './health/health-plugin.js';
 import hygienePlugin from './http/hygiene-plugin.js';
+import pressurePlugin from './http/pressure-plugin.js';
 import { requestIdFor } from './http/request-id.js';
-import './http/request-state.js';
+import { requestStateDefaults } from './http/request-state.js';
 import { typeboxValidatorCompiler } from './http/validator.js';
-import { createRunner } from './operations/runner.js';
+import { GatewayMetrics } from './metrics/metrics.js';
+import { createRunner, type OperationRunner } from './operations/runner.js';
+import accessPlugin from './rest/access-plugin.js';
+import auditPlugin from './rest/audit-plugin.js';
 import { restRoutes } from './rest/routes-plugin.js';
+import type { ClientRegistry } from './security/client-registry.js';
 import { UpstreamClient } from './upstream/client.js';
 import { version } from './version.js';
 
+export type RuntimeConfig = GatewayConfig & { vtApiKey: string };
+
+/** The pieces every channel shares, for the MCP server beside the REST one. */
+export interface GatewayParts {
+  run: OperationRunner;
+  limits: RateLimits;
+  authenticate: Authenticator;
+  metrics: GatewayMetrics;
+  upstream: UpstreamClient;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    vtgw: GatewayParts;
+  }
+}
+
 export interface BuildAppOptions {
-  config: GatewayConfig & { vtApiKey: string };
-  /** false silences the operational log (tests); otherwise pino JSON to stdout at `config.logLevel`. */
-  logger?: boolean;
+  config: RuntimeConfig;
+  clients: ClientRegistry;
+  audit: AuditLog;
+  /** Shared rate-limit counters (REDIS_URL); in memory without. */
+  redis?: Redis;
+  metrics?: GatewayMetrics;
+  /** The operational log (pino JSON on stdout); false silences it (tests). */
+  logger?: FastifyBaseLogger | false;
 }
 
 const CLIENT_ERROR_BODY = JSON.stringify(vtErrorBody('BadRequestError', 'Malformed HTTP request'));
+const UNAUDITED_PREFIXES = ['/healthz', '/readyz'] as const;
+
+export function csv(value: string): string[] {
+  return value
+    .split(',')
+    .map((part) => part.trim())
+    .filter((part) => part !== '');
+}
 
 export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> {
   const { config } = opts;
+  const trustProxy = csv(config.trustProxy);
   const app = Fastify({
-    logger: opts.logger === false ? false : { level: config.logLevel },
+    ...(opts.logger === false ? { logger: false } : { loggerInstance: opts.logger ?? (pino({ level: config.logLevel }) as FastifyBaseLogger) }),
     bodyLimit: config.bodyLimitBytes,
     genReqId: requestIdFor,
     exposeHeadRoutes: false,
     return503OnClosing: true,
+    trustProxy: trustProxy.length > 0 ? trustProxy : false,
     routerOptions: { ignoreTrailingSlash: false, maxParamLength: 512 },
-    ajv: { customOptions: { removeAdditional: false } },
     frameworkErrors: (error, _request, reply) => {
-      void (reply as FastifyReply).code(400).send(vtErrorBody('BadRequestError', error.code === 'FST_ERR_BAD_URL' ? 'The request URL is malformed' : 'Bad request'));
+      void (reply as FastifyReply)
+        .code(400)
+        .send(vtErrorBody('BadRequestError', error.code === 'FST_ERR_BAD_URL' ? 'The request URL is malformed' : 'Bad request'));
     },
     clientErrorHandler: (_err, socket) => {
       if (socket.writable) {
@@ -44,10 +89,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   });
   app.setValidatorCompiler(typeboxValidatorCompiler);
   app.removeContentTypeParser('text/plain');
-  app.decorateRequest('operation', null);
-  app.decorateRequest('gatewayError', null);
-  app.decorateRequest('upstreamStatus', null);
-  app.decorateRequest('upstreamMs', null);
+  for (const [name, value] of Object.entries(requestStateDefaults)) app.decorateRequest(name, value);
 
   const upstream = new UpstreamClient({
     baseUrl: config.vtApiBaseUrl,
@@ -58,12 +100,57 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
     bodyTimeoutMs: config.upstreamBodyTimeoutMs,
     maxResponseBytes: config.upstreamMaxResponseBytes,
     connections: config.upstreamConnections,
+    retry: { retries: config.upstreamRetries, baseDelayMs: config.upstreamRetryBaseMs },
+    breaker: { failureThreshold: config.breakerFailureThreshold, openMs: config.breakerOpenMs },
   });
-  app.addHook('onClose', async () => upstream.close());
+  app.addHook('onClose', async () => {
+    await upstream.close();
+    opts.audit.close();
+    opts.clients.close();
+    if (opts.redis !== undefined) opts.redis.disconnect();
+  });
 
+  const limits = await registerRateLimits(app, {
+    readsPerMinute: config.readsPerMinute,
+    writesPerMinute: config.writesPerMinute,
+    upstreamBudgetPerMinute: config.upstreamBudgetPerMinute,
+    failOpen: config.rateLimitFailOpen,
+    ...(opts.redis === undefined ? {} : { redis: opts.redis }),
+  });
+  await app.register(pressurePlugin, { maxEventLoopDelayMs: config.maxEventLoopDelayMs, maxHeapUsedBytes: config.maxHeapUsedBytes });
   await app.register(hygienePlugin);
+  await app.register(corsPlugin, { origins: csv(config.corsOrigins) });
   await app.register(errorsPlugin);
-  await app.register(openApiPlugin, { version, serverUrl: '/' });
-  await app.register(restRoutes, { operations, run: createRunner(operations, upstream) });
+  const metrics = opts.metrics ?? new GatewayMetrics();
+  await app.register(auditPlugin, {
+    audit: opts.audit,
+    skip: [...UNAUDITED_PREFIXES, `${config.basePath}/docs/static/`],
+    onRecorded: (entry) => metrics.observe(entry),
+    onWriteFailure: () => metrics.auditWriteFailures.inc(),
+  });
+  const authenticate = createAuthenticator({ registry: opts.clients, trustProxy, trustedClientHeader: config.trustedClientHeader });
+  await app.register(accessPlugin, {
+    authenticate,
+    limits,
+    trustedClientHeader: config.trustedClientHeader,
+  });
+  await app.register(healthPlugin, {
+    checks: [
+      { name: 'auditLog', check: () => (opts.audit.isWritable() ? undefined : 'audit log not writable') },
+      { name: 'upstream', check: () => (upstream.circuitState === 'open' ? 'circuit to VirusTotal is open' : undefined) },
+      ...(opts.redis === undefined
+        ? []
+        : [{ name: 'redis', check: () => (opts.redis?.status === 'ready' ? undefined : `redis ${opts.redis?.status ?? 'absent'}`) }]),
+    ],
+  });
+  const run = createRunner(operations, upstream, limits);
+  await app.register(
+    async (scope) => {
+      await scope.register(openApiPlugin, { version, serverUrl: config.basePath === '' ? '/' : config.basePath });
+      await scope.register(restRoutes, { operations, run });
+    },
+    { prefix: config.basePath },
+  );
+  app.decorate('vtgw', { run, limits, authenticate, metrics, upstream });
   return app;
 }

@@ -59,11 +59,141 @@ export const settings = {
     default: 64,
     doc: 'Keep-alive connections to VirusTotal.',
   },
+  upstreamRetries: {
+    env: 'UPSTREAM_RETRIES',
+    schema: Type.Integer({ minimum: 0, maximum: 5 }),
+    default: 2,
+    doc: 'Retries of an idempotent GET after a connection error, 503 or 504 (writes and 429 are never retried).',
+  },
+  upstreamRetryBaseMs: {
+    env: 'UPSTREAM_RETRY_BASE_MS',
+    schema: Millis,
+    default: 100,
+    doc: 'Base of the exponential backoff with full jitter between retries.',
+  },
+  breakerFailureThreshold: {
+    env: 'BREAKER_FAILURE_THRESHOLD',
+    schema: Type.Integer({ minimum: 1, maximum: 1000 }),
+    default: 5,
+    doc: 'Consecutive upstream failures (connection errors, timeouts, 5xx) that open the circuit.',
+  },
+  breakerOpenMs: {
+    env: 'BREAKER_OPEN_MS',
+    schema: Millis,
+    default: 10000,
+    doc: 'How long an open circuit answers 503 fast before one probe request is let through.',
+  },
   bodyLimitBytes: {
     env: 'BODY_LIMIT_BYTES',
     schema: Type.Integer({ minimum: 1024, maximum: 16 * 1024 * 1024 }),
     default: 65536,
     doc: 'Largest request body accepted (400 beyond).',
+  },
+  clientsFile: {
+    env: 'GATEWAY_CLIENTS_FILE',
+    schema: Type.String({ minLength: 1 }),
+    doc: 'JSON file of client ids, token digests, scopes and allowlists (`npm run token` mints entries). Required by `npm start`; reloaded on change and SIGHUP.',
+  },
+  trustProxy: {
+    env: 'TRUST_PROXY',
+    schema: Type.String({ pattern: '^[0-9a-fA-F.:/, ]*$' }),
+    default: '',
+    doc: 'Comma-separated CIDRs of the corporate API gateway. Only peers inside them may set `X-Forwarded-For` or the trusted client header.',
+  },
+  trustedClientHeader: {
+    env: 'TRUSTED_CLIENT_HEADER',
+    schema: Type.String({ pattern: '^[a-z0-9-]{1,64}$' }),
+    default: '',
+    doc: 'Header carrying an already-authenticated client id (e.g. `x-authenticated-client`), honoured only from `TRUST_PROXY` peers. Empty: off.',
+  },
+  auditLogPath: {
+    env: 'AUDIT_LOG_PATH',
+    schema: Type.String({ minLength: 1 }),
+    default: './audit/audit.log',
+    doc: 'Audit log file (hash-chained JSON lines), `-` for stdout.',
+  },
+  auditMaxBytes: {
+    env: 'AUDIT_MAX_BYTES',
+    schema: Type.Integer({ minimum: 0 }),
+    default: 100 * 1024 * 1024,
+    doc: 'Rotate the audit file beyond this size (0: never by size).',
+  },
+  auditRotateDaily: {
+    env: 'AUDIT_ROTATE_DAILY',
+    schema: Type.Boolean(),
+    default: false,
+    doc: 'Also rotate the audit file when the UTC day changes.',
+  },
+  readsPerMinute: {
+    env: 'RATE_LIMIT_READS_PER_MINUTE',
+    schema: Type.Integer({ minimum: 1 }),
+    default: 600,
+    doc: 'Default read (GET) budget per client per minute; a client entry may override it.',
+  },
+  writesPerMinute: {
+    env: 'RATE_LIMIT_WRITES_PER_MINUTE',
+    schema: Type.Integer({ minimum: 1 }),
+    default: 60,
+    doc: 'Default write budget per client per minute; a client entry may override it.',
+  },
+  upstreamBudgetPerMinute: {
+    env: 'UPSTREAM_BUDGET_PER_MINUTE',
+    schema: Type.Integer({ minimum: 1 }),
+    default: 1000,
+    doc: "Calls to VirusTotal per minute across all clients (and replicas, with Redis): protects the organisation's quota.",
+  },
+  redisUrl: {
+    env: 'REDIS_URL',
+    schema: Type.String({ pattern: '^rediss?://' }),
+    doc: 'Keep rate-limit counters in Redis so that replicas share one budget. Unset: in memory.',
+  },
+  rateLimitFailOpen: {
+    env: 'RATE_LIMIT_FAIL_OPEN',
+    schema: Type.Boolean(),
+    default: false,
+    doc: 'When Redis is unreachable: `true` lets requests through unlimited, `false` answers 503.',
+  },
+  corsOrigins: {
+    env: 'CORS_ORIGINS',
+    schema: Type.String(),
+    default: '',
+    doc: 'Comma-separated origins allowed by CORS. Empty: no CORS headers at all.',
+  },
+  mcpPort: {
+    env: 'MCP_PORT',
+    schema: Port,
+    default: 9090,
+    doc: 'MCP (Streamable HTTP) port, endpoint `/mcp`.',
+  },
+  metricsPort: {
+    env: 'METRICS_PORT',
+    schema: Port,
+    default: 9464,
+    doc: 'Prometheus `/metrics` port, kept off the client-facing ports (0: off).',
+  },
+  shutdownGraceMs: {
+    env: 'SHUTDOWN_GRACE_MS',
+    schema: Millis,
+    default: 15000,
+    doc: 'On SIGTERM/SIGINT: time allowed for in-flight requests to finish before the process exits anyway.',
+  },
+  maxEventLoopDelayMs: {
+    env: 'MAX_EVENT_LOOP_DELAY_MS',
+    schema: Type.Integer({ minimum: 0 }),
+    default: 1000,
+    doc: 'Answer 503 with Retry-After while the event loop lags more than this (0: off).',
+  },
+  maxHeapUsedBytes: {
+    env: 'MAX_HEAP_USED_BYTES',
+    schema: Type.Integer({ minimum: 0 }),
+    default: 0,
+    doc: 'Answer 503 with Retry-After while the V8 heap is above this (0: off).',
+  },
+  basePath: {
+    env: 'BASE_PATH',
+    schema: Type.String({ pattern: '^(/[A-Za-z0-9._~-]+)*$' }),
+    default: '',
+    doc: 'Path prefix under which the corporate API gateway exposes this service (e.g. `/vt`); OpenAPI `servers` reflect it.',
   },
   logLevel: {
     env: 'LOG_LEVEL',
@@ -111,6 +241,7 @@ function describeExpectation(schema: TSchema): string {
   if (schema.type === 'integer') {
     return `an integer from ${String(schema.minimum ?? '-∞')} to ${String(schema.maximum ?? '∞')}`;
   }
+  if (schema.type === 'boolean') return 'true or false';
   if (Array.isArray(schema.anyOf)) {
     return `one of ${(schema.anyOf as TSchema[]).map((s) => String(s.const)).join(', ')}`;
   }

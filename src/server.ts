@@ -1,12 +1,12 @@
-import { buildApp } from './app.js';
 import { ConfigError, loadConfig, type GatewayConfig } from './config.js';
+import { startGateway } from './gateway.js';
 
 function fail(message: string): never {
   process.stderr.write(`vt-access-gateway: ${message}\n`);
   process.exit(1);
 }
 
-export function configFromEnvironment(env: NodeJS.ProcessEnv = process.env): GatewayConfig & { vtApiKey: string } {
+function configFromEnvironment(env: NodeJS.ProcessEnv = process.env): GatewayConfig & { vtApiKey: string } {
   let config: GatewayConfig;
   try {
     config = loadConfig(env);
@@ -15,30 +15,33 @@ export function configFromEnvironment(env: NodeJS.ProcessEnv = process.env): Gat
     throw err;
   }
   if (config.vtApiKey === undefined) fail('VIRUSTOTAL_API_KEY (or VIRUSTOTAL_API_KEY_FILE) is required');
+  if (config.clientsFile === undefined) fail('GATEWAY_CLIENTS_FILE is required (mint clients with `npm run token`)');
   return { ...config, vtApiKey: config.vtApiKey };
 }
 
-export async function main(): Promise<void> {
+/** `npm start`: the gateway against the real VirusTotal, stopped gracefully by SIGTERM or SIGINT. */
+async function main(): Promise<void> {
   const config = configFromEnvironment();
-  const app = await buildApp({ config });
+  const gateway = await startGateway(config);
   let closing = false;
-  const shutdown = (signal: string): void => {
+  const shutdown = (signal: NodeJS.Signals): void => {
     if (closing) return;
     closing = true;
-    app.log.info({ signal }, 'shutting down');
-    app.close().then(
+    gateway.log.info({ signal }, 'shutting down: finishing in-flight requests');
+    setTimeout(() => {
+      gateway.log.error({ graceMs: config.shutdownGraceMs }, 'grace period over; exiting with requests still open');
+      process.exit(1);
+    }, config.shutdownGraceMs).unref();
+    gateway.close().then(
       () => process.exit(0),
       (err: unknown) => {
-        app.log.error({ err }, 'error while shutting down');
+        gateway.log.error({ err }, 'error while shutting down');
         process.exit(1);
       },
     );
   };
-  process.once('SIGTERM', () => shutdown('SIGTERM'));
-  process.once('SIGINT', () => shutdown('SIGINT'));
-  await app.listen({ port: config.port, host: config.host });
+  process.once('SIGTERM', shutdown);
+  process.once('SIGINT', shutdown);
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
-  main().catch((err: unknown) => fail(err instanceof Error ? err.message : String(err)));
-}
+main().catch((err: unknown) => fail(err instanceof Error ? err.message : String(err)));

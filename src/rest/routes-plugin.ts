@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
 import type { Operation, ValidatedInput } from '../catalog/operation.js';
+import { GatewayError } from '../errors.js';
 import type { OperationRunner } from '../operations/runner.js';
 import { routeSchema } from './route-schema.js';
 
@@ -19,18 +20,17 @@ export async function restRoutes(app: FastifyInstance, opts: RestRoutesOptions):
       method: op.method,
       url: toFastifyPath(op.path),
       schema: routeSchema(op),
-      onRequest: async (request: FastifyRequest) => {
-        request.operation = op;
-      },
+      config: { operation: op },
       handler: async (request: FastifyRequest, reply: FastifyReply) => {
+        if (request.client === null) throw new GatewayError('GW_ERR_AUTH_REQUIRED', 'Not authenticated');
         const input: ValidatedInput = {
           params: request.params as Record<string, string>,
           query: (request.query ?? {}) as Record<string, unknown>,
           body: request.body,
         };
-        const started = performance.now();
-        const upstream = await opts.run(op, input, request.id);
-        request.upstreamMs = performance.now() - started;
+        request.input = input;
+        const upstream = await opts.run(op, input, { client: request.client, requestId: request.id });
+        request.upstreamMs = upstream.upstreamMs;
         request.upstreamStatus = upstream.statusCode;
         reply.code(upstream.statusCode);
         if (upstream.contentType !== undefined) reply.header('content-type', upstream.contentType);

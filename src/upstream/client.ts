@@ -1,8 +1,11 @@
 import { pipeline, type Readable } from 'node:stream';
 import { Pool, type Dispatcher } from 'undici';
 import { GatewayError } from '../errors.js';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { CircuitBreaker, type CircuitBreakerOptions, type CircuitState } from './circuit-breaker.js';
 import { upstreamFailure } from './error-mapping.js';
 import { ResponseGuard } from './response-guard.js';
+import { backoffDelay, RETRYABLE_STATUSES, type RetryPolicy } from './retry-policy.js';
 
 function discard(body: Readable): void {
   body.on('error', () => {});
@@ -18,6 +21,8 @@ export interface UpstreamOptions {
   bodyTimeoutMs: number;
   maxResponseBytes: number;
   connections: number;
+  retry: RetryPolicy;
+  breaker: CircuitBreakerOptions;
 }
 
 export interface UpstreamRequest {
@@ -37,11 +42,14 @@ export interface UpstreamResponse {
 /**
  * The only way out to VirusTotal: one keep-alive pool, the key injected on every request, request headers from
  * a fixed allowlist (nothing a client sent is copied), redirects never followed, response size capped.
+ * Idempotent reads are retried with backoff on connection errors, 503 and 504; writes never are. A circuit
+ * breaker fails fast while VirusTotal keeps failing.
  */
 export class UpstreamClient {
   private readonly pool: Pool;
   private readonly basePath: string;
   private readonly secrets: readonly Buffer[];
+  private readonly breaker: CircuitBreaker;
 
   constructor(private readonly opts: UpstreamOptions) {
     const base = new URL(opts.baseUrl);
@@ -54,6 +62,11 @@ export class UpstreamClient {
       keepAliveTimeout: 30_000,
     });
     this.secrets = [Buffer.from(opts.apiKey)];
+    this.breaker = new CircuitBreaker(opts.breaker);
+  }
+
+  get circuitState(): CircuitState {
+    return this.breaker.state;
   }
 
   async request(req: UpstreamRequest): Promise<UpstreamResponse> {
@@ -65,16 +78,33 @@ export class UpstreamClient {
     };
     if (req.body !== undefined) headers['content-type'] = 'application/json';
 
+    const retries = req.method === 'GET' ? this.opts.retry.retries : 0;
     let res: Dispatcher.ResponseData;
-    try {
-      res = await this.pool.request({
-        method: req.method,
-        path: this.basePath + req.path,
-        headers,
-        body: req.body ?? null,
-      });
-    } catch (err) {
-      throw upstreamFailure(err);
+    for (let attempt = 0; ; attempt++) {
+      this.breaker.admit();
+      try {
+        res = await this.pool.request({
+          method: req.method,
+          path: this.basePath + req.path,
+          headers,
+          body: req.body ?? null,
+        });
+      } catch (err) {
+        this.breaker.failure();
+        if (attempt < retries) {
+          await sleep(backoffDelay(this.opts.retry, attempt));
+          continue;
+        }
+        throw upstreamFailure(err);
+      }
+      if (res.statusCode >= 500) this.breaker.failure();
+      else this.breaker.success();
+      if (attempt < retries && RETRYABLE_STATUSES.has(res.statusCode)) {
+        discard(res.body);
+        await sleep(backoffDelay(this.opts.retry, attempt));
+        continue;
+      }
+      break;
     }
 
     if (res.statusCode >= 300 && res.statusCode < 400) {
@@ -89,7 +119,9 @@ export class UpstreamClient {
 
     const contentType = res.headers['content-type'];
     const guard = new ResponseGuard(this.opts.maxResponseBytes, this.secrets);
-    pipeline(res.body, guard, () => {});
+    pipeline(res.body, guard, (err) => {
+      if (err !== undefined && err !== null) this.breaker.failure();
+    });
     return {
       statusCode: res.statusCode,
       contentType: Array.isArray(contentType) ? contentType[0] : contentType,

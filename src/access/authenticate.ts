@@ -1,0 +1,44 @@
+import proxyAddr from 'proxy-addr';
+import { GatewayError } from '../errors.js';
+import type { Client } from '../security/client.js';
+import type { ClientRegistry } from '../security/client-registry.js';
+
+export interface AuthenticatorOptions {
+  registry: ClientRegistry;
+  /** CIDRs of the corporate API gateway; empty: nobody is trusted. */
+  trustProxy: string[];
+  /** Lower-case header that carries an already-authenticated client id; empty: off. */
+  trustedClientHeader: string;
+}
+
+export interface CallerCredentials {
+  authorization: string | undefined;
+  trustedClientId: string | undefined;
+  peerAddress: string;
+}
+
+export type Authenticator = (credentials: CallerCredentials) => Client;
+
+const BEARER = /^Bearer ([\x21-\x7e]{1,512})$/;
+
+/**
+ * Who is calling. A bearer token is looked up by its digest. The trusted client header is honoured only when the
+ * TCP peer itself is inside TRUST_PROXY, never because of anything the request says about its origin.
+ */
+export function createAuthenticator(opts: AuthenticatorOptions): Authenticator {
+  const peerIsTrusted = opts.trustProxy.length > 0 ? proxyAddr.compile(opts.trustProxy) : () => false;
+  return ({ authorization, trustedClientId, peerAddress }) => {
+    if (opts.trustedClientHeader !== '' && trustedClientId !== undefined && peerIsTrusted(peerAddress, 0)) {
+      const client = opts.registry.findById(trustedClientId);
+      if (client === undefined) throw new GatewayError('GW_ERR_WRONG_CREDENTIALS', 'Unknown client id in the trusted client header');
+      return client;
+    }
+    if (authorization === undefined || authorization === '') {
+      throw new GatewayError('GW_ERR_AUTH_REQUIRED', 'Authorization header is missing: send "Authorization: Bearer <client token>"');
+    }
+    const token = BEARER.exec(authorization)?.[1];
+    const client = token === undefined ? undefined : opts.registry.findByToken(token);
+    if (client === undefined) throw new GatewayError('GW_ERR_WRONG_CREDENTIALS', 'Wrong client token');
+    return client;
+  };
+}

@@ -1,0 +1,39 @@
+import { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+
+/**
+ * A Redis connection that never makes a request wait for it: a bounded connect timeout and no offline queue, so
+ * while Redis is away a command fails at once and RATE_LIMIT_FAIL_OPEN decides; it keeps reconnecting meanwhile.
+ */
+export function connectRedis(url: string, log: Logger): Redis {
+  const redis = new Redis(url, {
+    connectTimeout: 1000,
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 0,
+    retryStrategy: (attempt) => Math.min(attempt * 200, 2000),
+  });
+  let lastWarned = 0;
+  redis.on('error', (err: Error) => {
+    if (Date.now() - lastWarned > 10_000) {
+      lastWarned = Date.now();
+      log.warn({ err: err.message }, 'redis unavailable');
+    }
+  });
+  return redis;
+}
+
+/** Resolves when the connection is ready, or after `ms` whatever its state: start-up never hangs on Redis. */
+export async function waitForRedis(redis: Redis, ms: number): Promise<boolean> {
+  if (redis.status === 'ready') return true;
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => {
+      redis.off('ready', onReady);
+      resolve(false);
+    }, ms);
+    const onReady = (): void => {
+      clearTimeout(timer);
+      resolve(true);
+    };
+    redis.once('ready', onReady);
+  });
+}

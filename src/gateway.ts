@@ -1,0 +1,47 @@
+import type http from 'node:http';
+import type { FastifyInstance } from 'fastify';
+import { pino, type Logger } from 'pino';
+import { connectRedis, waitForRedis } from './access/redis.js';
+import { buildApp, type RuntimeConfig } from './app.js';
+import { AuditLog } from './audit/audit-log.js';
+import { startMetricsServer } from './metrics/metrics-server.js';
+import { ClientRegistry } from './security/client-registry.js';
+
+export interface RunningGateway {
+  rest: FastifyInstance;
+  metricsServer: http.Server | undefined;
+  log: Logger;
+  /** Stops accepting, lets in-flight requests finish, then closes the audit log, Redis and the upstream pool. */
+  close(): Promise<void>;
+}
+
+/** Everything `npm start` and `npm run demo` share: open the clients file, the audit log and Redis, build, listen. */
+export async function startGateway(config: RuntimeConfig, clients?: ClientRegistry): Promise<RunningGateway> {
+  const log = pino({ level: config.logLevel });
+  let registry = clients;
+  if (registry === undefined) {
+    if (config.clientsFile === undefined) throw new Error('GATEWAY_CLIENTS_FILE is required (mint clients with `npm run token`)');
+    registry = ClientRegistry.load(config.clientsFile, { info: (m) => log.info(m), warn: (m) => log.warn(m) });
+    registry.watch();
+  }
+  const audit = AuditLog.open({
+    path: config.auditLogPath,
+    maxBytes: config.auditMaxBytes,
+    rotateDaily: config.auditRotateDaily,
+  });
+  const redis = config.redisUrl === undefined ? undefined : connectRedis(config.redisUrl, log);
+  if (redis !== undefined && !(await waitForRedis(redis, 2000))) log.warn('redis not reachable yet; rate limits follow RATE_LIMIT_FAIL_OPEN');
+  const rest = await buildApp({ config, clients: registry, audit, logger: log, ...(redis === undefined ? {} : { redis }) });
+  await rest.listen({ port: config.port, host: config.host });
+  const metricsServer = config.metricsPort === 0 ? undefined : await startMetricsServer(rest.vtgw.metrics, config.metricsPort, config.host);
+
+  return {
+    rest,
+    metricsServer,
+    log,
+    async close() {
+      await rest.close();
+      if (metricsServer !== undefined) await new Promise<void>((resolve) => metricsServer.close(() => resolve()));
+    },
+  };
+}

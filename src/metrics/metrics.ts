@@ -1,0 +1,75 @@
+import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { AuditEntry } from '../audit/audit-entry.js';
+
+const DURATION_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
+
+/**
+ * The gateway's Prometheus metrics. Requests are counted from their audit entry, so the metrics and the audit
+ * log can never disagree about what happened.
+ */
+export class GatewayMetrics {
+  readonly registry = new Registry();
+  private readonly requests = new Counter({
+    name: 'vtgw_requests_total',
+    help: 'Requests by operation, status, client and channel.',
+    labelNames: ['operation', 'status', 'client', 'channel', 'outcome'] as const,
+    registers: [this.registry],
+  });
+  private readonly duration = new Histogram({
+    name: 'vtgw_request_duration_seconds',
+    help: 'Time from request to response headers, by operation and channel.',
+    labelNames: ['operation', 'channel'] as const,
+    buckets: DURATION_BUCKETS,
+    registers: [this.registry],
+  });
+  private readonly upstreamDuration = new Histogram({
+    name: 'vtgw_upstream_duration_seconds',
+    help: "Time to VirusTotal's response headers, by operation.",
+    labelNames: ['operation'] as const,
+    buckets: DURATION_BUCKETS,
+    registers: [this.registry],
+  });
+  private readonly rateLimited = new Counter({
+    name: 'vtgw_rate_limit_rejections_total',
+    help: 'Requests refused by a rate limit, by client.',
+    labelNames: ['client'] as const,
+    registers: [this.registry],
+  });
+  private readonly upstreamErrors = new Counter({
+    name: 'vtgw_upstream_errors_total',
+    help: 'Upstream failures by kind: bad_gateway (unreachable, redirect, oversize), timeout, circuit_open, bad_response, status_5xx, status_429.',
+    labelNames: ['kind'] as const,
+    registers: [this.registry],
+  });
+  readonly auditWriteFailures = new Counter({
+    name: 'vtgw_audit_write_failures_total',
+    help: 'Audit lines that could not be written (the request was answered 503 instead).',
+    registers: [this.registry],
+  });
+
+  constructor() {
+    collectDefaultMetrics({ register: this.registry, prefix: 'vtgw_' });
+  }
+
+  observe(entry: AuditEntry): void {
+    const operation = entry.operation ?? 'none';
+    this.requests.inc({ operation, status: entry.status, client: entry.clientId ?? 'anonymous', channel: entry.channel, outcome: entry.outcome });
+    this.duration.observe({ operation, channel: entry.channel }, entry.durationMs / 1000);
+    if (entry.upstreamMs !== null) this.upstreamDuration.observe({ operation }, entry.upstreamMs / 1000);
+    if (entry.outcome === 'limited') this.rateLimited.inc({ client: entry.clientId ?? 'anonymous' });
+    const kind = upstreamErrorKind(entry);
+    if (kind !== undefined) this.upstreamErrors.inc({ kind });
+  }
+}
+
+function upstreamErrorKind(entry: AuditEntry): string | undefined {
+  if (entry.upstreamStatus === null) {
+    if (entry.errorCode === 'BadGatewayError') return 'bad_gateway';
+    if (entry.errorCode === 'DeadlineExceededError') return 'timeout';
+    if (entry.errorCode === 'TransientError' && entry.outcome === 'failed') return 'circuit_open';
+    return undefined;
+  }
+  if (entry.upstreamStatus === 429) return 'status_429';
+  if (entry.upstreamStatus >= 500) return 'status_5xx';
+  return undefined;
+}

@@ -1,0 +1,57 @@
+import { GatewayError } from '../errors.js';
+
+export interface CircuitBreakerOptions {
+  /** Consecutive failures that open the circuit. */
+  failureThreshold: number;
+  /** How long the circuit stays open before one probe is let through. */
+  openMs: number;
+  now?: () => number;
+}
+
+export type CircuitState = 'closed' | 'open' | 'half-open';
+
+/**
+ * Stops hammering an upstream that keeps failing. Closed: calls pass. After `failureThreshold` consecutive
+ * failures it opens and every call fails fast with 503 and Retry-After. After `openMs` one probe passes
+ * (half-open); its success closes the circuit, its failure opens it again.
+ */
+export class CircuitBreaker {
+  private failures = 0;
+  private openedAt = 0;
+  private probing = false;
+  private readonly now: () => number;
+
+  constructor(private readonly opts: CircuitBreakerOptions) {
+    this.now = opts.now ?? Date.now;
+  }
+
+  get state(): CircuitState {
+    if (this.failures < this.opts.failureThreshold) return 'closed';
+    return this.now() - this.openedAt >= this.opts.openMs ? 'half-open' : 'open';
+  }
+
+  /** Throws when no call may pass now; otherwise the caller must report the outcome with success()/failure(). */
+  admit(): void {
+    const state = this.state;
+    if (state === 'closed') return;
+    if (state === 'half-open' && !this.probing) {
+      this.probing = true;
+      return;
+    }
+    const waitMs = Math.max(0, this.opts.openMs - (this.now() - this.openedAt));
+    throw new GatewayError('GW_ERR_UNAVAILABLE', 'VirusTotal is failing; the gateway is not calling it for a moment', {
+      'retry-after': String(Math.max(1, Math.ceil(waitMs / 1000))),
+    });
+  }
+
+  success(): void {
+    this.failures = 0;
+    this.probing = false;
+  }
+
+  failure(): void {
+    this.probing = false;
+    this.failures += 1;
+    if (this.failures >= this.opts.failureThreshold) this.openedAt = this.now();
+  }
+}

@@ -1,0 +1,85 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import t from 'tap';
+import { ClientRegistry } from '../../src/security/client-registry.js';
+import { tokenDigest } from '../../src/security/token.js';
+import { startFakeUpstream } from '../helpers/fake-upstream.js';
+import { bearer, buildTestGateway } from '../helpers/gateway.js';
+
+const READER = { id: 'svc-reader', token: 'vtgw_reader-token-0000000000000000000000000000', scopes: ['groups:read' as const] };
+
+t.test('no token, a wrong token, a malformed header: 401 in VirusTotal shape, nothing sent upstream', async (t) => {
+  const upstream = await startFakeUpstream();
+  t.teardown(() => upstream.close());
+  const { app } = await buildTestGateway(t, { upstream: upstream.baseUrl, clients: [READER] });
+  const cases: [Record<string, string>, string][] = [
+    [{}, 'AuthenticationRequiredError'],
+    [bearer('vtgw_not-a-real-token'), 'WrongCredentialsError'],
+    [{ authorization: `Basic ${Buffer.from('a:b').toString('base64')}` }, 'WrongCredentialsError'],
+    [{ authorization: 'Bearer' }, 'WrongCredentialsError'],
+    [bearer(tokenDigest(READER.token)), 'WrongCredentialsError'],
+    [{ 'x-apikey': READER.token }, 'AuthenticationRequiredError'],
+  ];
+  for (const [headers, code] of cases) {
+    const res = await app.inject({ method: 'GET', url: '/v1/groups/g', headers });
+    t.equal(res.statusCode, 401, JSON.stringify(headers));
+    t.equal(res.json().error.code, code);
+  }
+  t.equal(upstream.seen.length, 0);
+  const ok = await app.inject({ method: 'GET', url: '/v1/groups/g', headers: bearer(READER.token) });
+  t.equal(ok.statusCode, 200, 'the right token passes');
+});
+
+t.test('the trusted client header counts only from a TRUST_PROXY peer', async (t) => {
+  const upstream = await startFakeUpstream();
+  t.teardown(() => upstream.close());
+  const header = 'x-authenticated-client';
+  const trusted = await buildTestGateway(t, {
+    upstream: upstream.baseUrl,
+    clients: [READER],
+    config: { trustProxy: '127.0.0.0/8', trustedClientHeader: header },
+  });
+  const viaProxy = await trusted.app.inject({ method: 'GET', url: '/v1/groups/g', headers: { [header]: READER.id }, remoteAddress: '127.0.0.1' });
+  t.equal(viaProxy.statusCode, 200, 'peer inside TRUST_PROXY: the header names the client');
+  const unknownId = await trusted.app.inject({ method: 'GET', url: '/v1/groups/g', headers: { [header]: 'nobody' }, remoteAddress: '127.0.0.1' });
+  t.equal(unknownId.statusCode, 401);
+  const outsider = await trusted.app.inject({ method: 'GET', url: '/v1/groups/g', headers: { [header]: READER.id }, remoteAddress: '10.1.2.3' });
+  t.equal(outsider.statusCode, 401, 'peer outside TRUST_PROXY: the header is ignored');
+  const spoofed = await trusted.app.inject({
+    method: 'GET',
+    url: '/v1/groups/g',
+    headers: { [header]: READER.id, 'x-forwarded-for': '127.0.0.1' },
+    remoteAddress: '10.1.2.3',
+  });
+  t.equal(spoofed.statusCode, 401, 'X-Forwarded-For does not make a peer trusted');
+
+  const untrusting = await buildTestGateway(t, { upstream: upstream.baseUrl, clients: [READER], config: { trustedClientHeader: header } });
+  const noProxy = await untrusting.app.inject({ method: 'GET', url: '/v1/groups/g', headers: { [header]: READER.id }, remoteAddress: '127.0.0.1' });
+  t.equal(noProxy.statusCode, 401, 'without TRUST_PROXY nobody is trusted');
+});
+
+t.test('a client removed from the clients file is out within seconds, without a restart', async (t) => {
+  const upstream = await startFakeUpstream();
+  t.teardown(() => upstream.close());
+  const file = join(t.testdir(), 'clients.json');
+  const entry = (id: string, token: string) => ({ id, tokenSha256: tokenDigest(token), scopes: ['groups:read'], groups: ['*'], threatProfiles: ['*'] });
+  writeFileSync(file, JSON.stringify({ clients: [entry(READER.id, READER.token), entry('svc-other', 'vtgw_other-token-00000000000000000000000')] }));
+  const warnings: string[] = [];
+  const registry = ClientRegistry.load(file, { info: () => {}, warn: (m) => warnings.push(m) });
+  registry.watch();
+  const { app } = await buildTestGateway(t, { upstream: upstream.baseUrl, registry });
+  t.equal((await app.inject({ method: 'GET', url: '/v1/groups/g', headers: bearer(READER.token) })).statusCode, 200);
+
+  writeFileSync(file, '{ not json');
+  await new Promise((r) => setTimeout(r, 1500));
+  t.equal((await app.inject({ method: 'GET', url: '/v1/groups/g', headers: bearer(READER.token) })).statusCode, 200, 'a broken file keeps the last good set');
+
+  writeFileSync(file, JSON.stringify({ clients: [entry('svc-other', 'vtgw_other-token-00000000000000000000000')] }));
+  let status = 200;
+  for (let i = 0; i < 50 && status === 200; i++) {
+    await new Promise((r) => setTimeout(r, 100));
+    status = (await app.inject({ method: 'GET', url: '/v1/groups/g', headers: bearer(READER.token) })).statusCode;
+  }
+  t.equal(status, 401, 'revoked');
+  t.ok(warnings.length > 0, 'the broken file was reported');
+});

@@ -1,0 +1,34 @@
+import type { AddressInfo } from 'node:net';
+import type { GatewayConfig } from '../../src/config.js';
+import { buildSimulator, DEMO_ADMIN_USER, type Simulator } from '../../src/simulator/index.js';
+import { TEST_VT_KEY } from './config.js';
+import { buildTestGateway, type TestClient, type TestGateway } from './gateway.js';
+
+export interface Stack extends TestGateway {
+  /** e.g. http://127.0.0.1:PORT — the listening gateway. */
+  url: string;
+  sim: Simulator;
+}
+
+interface Teardown {
+  teardown(fn: () => unknown): void;
+}
+
+/** A listening gateway in front of a listening simulator of VirusTotal, both on loopback ports. */
+export async function startStack(
+  t: Teardown,
+  opts: { config?: Partial<GatewayConfig>; clients?: TestClient[]; echoHeadersInErrors?: boolean } = {},
+): Promise<Stack> {
+  const sim = buildSimulator({ apiKeys: { [TEST_VT_KEY]: DEMO_ADMIN_USER }, echoHeadersInErrors: opts.echoHeadersInErrors === true });
+  await sim.app.listen({ port: 0, host: '127.0.0.1' });
+  const simPort = (sim.app.server.address() as AddressInfo).port;
+  const gateway = await buildTestGateway(t, {
+    upstream: `http://127.0.0.1:${simPort}/api/v3`,
+    ...(opts.config === undefined ? {} : { config: opts.config }),
+    ...(opts.clients === undefined ? {} : { clients: opts.clients }),
+  });
+  await gateway.app.listen({ port: 0, host: '127.0.0.1' });
+  t.teardown(() => sim.app.close());
+  const port = (gateway.app.server.address() as AddressInfo).port;
+  return { ...gateway, url: `http://127.0.0.1:${port}`, sim };
+}
