@@ -1,3 +1,4 @@
+import type { Duplex } from 'node:stream';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply } from 'fastify';
 import type { Redis } from 'ioredis';
 import { pino } from 'pino';
@@ -7,7 +8,7 @@ import type { AuditLog } from './audit/audit-log.js';
 import { operations } from './catalog/operations.js';
 import type { GatewayConfig } from './config.js';
 import openApiPlugin from './docs/openapi-plugin.js';
-import { vtErrorBody } from './errors.js';
+import { GatewayError, vtErrorBody } from './errors.js';
 import corsPlugin from './http/cors-plugin.js';
 import errorsPlugin from './http/errors-plugin.js';
 import healthPlugin from './health/health-plugin.js';
@@ -53,7 +54,11 @@ export interface BuildAppOptions {
   logger?: FastifyBaseLogger | false;
 }
 
-const CLIENT_ERROR_BODY = JSON.stringify(vtErrorBody('BadRequestError', 'Malformed HTTP request'));
+/** An answer written straight to the socket, for requests Node's HTTP parser refuses before Fastify sees them. */
+function rawErrorResponse(status: number, reason: string, message: string): string {
+  const body = JSON.stringify(vtErrorBody(status === 405 ? 'NotFoundError' : 'BadRequestError', message));
+  return `HTTP/1.1 ${status} ${reason}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`;
+}
 const UNAUDITED_PREFIXES = ['/healthz', '/readyz'] as const;
 
 export function csv(value: string): string[] {
@@ -72,20 +77,26 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
     genReqId: requestIdFor,
     exposeHeadRoutes: false,
     return503OnClosing: true,
+    requestTimeout: 30_000,
     trustProxy: trustProxy.length > 0 ? trustProxy : false,
     routerOptions: { ignoreTrailingSlash: false, maxParamLength: 512 },
-    frameworkErrors: (error, _request, reply) => {
-      void (reply as FastifyReply)
-        .code(400)
-        .send(vtErrorBody('BadRequestError', error.code === 'FST_ERR_BAD_URL' ? 'The request URL is malformed' : 'Bad request'));
+    frameworkErrors: (error, request, reply) => {
+      const gw = new GatewayError('GW_ERR_BAD_REQUEST', error.code === 'FST_ERR_BAD_URL' ? 'The request URL is malformed' : 'Bad request');
+      request.gatewayError = gw;
+      (reply as FastifyReply).code(gw.statusCode);
+      request.server.auditRequest?.(request, reply as FastifyReply);
+      void (reply as FastifyReply).send(vtErrorBody(gw.vtCode, gw.message));
     },
     clientErrorHandler: (_err, socket) => {
-      if (socket.writable) {
-        socket.end(
-          `HTTP/1.1 400 Bad Request\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(CLIENT_ERROR_BODY)}\r\nconnection: close\r\n\r\n${CLIENT_ERROR_BODY}`,
-        );
-      }
+      if (socket.writable) socket.end(rawErrorResponse(400, 'Bad Request', 'Malformed HTTP request'));
     },
+  });
+  app.server.on('connect', (_req, socket: Duplex) => {
+    // A CONNECT socket leaves the HTTP server's hands paused: drain it so that the peer's FIN is seen and it closes.
+    socket.on('error', () => {});
+    socket.resume();
+    socket.end(rawErrorResponse(405, 'Method Not Allowed', 'CONNECT is not supported'));
+    setTimeout(() => socket.destroy(), 1000).unref();
   });
   app.setValidatorCompiler(typeboxValidatorCompiler);
   app.removeContentTypeParser('text/plain');

@@ -21,7 +21,11 @@ const AUDIT_FAILED = JSON.stringify(vtErrorBody('TransientError', 'The audit log
 
 function entryFor(request: FastifyRequest, reply: FastifyReply): AuditEntry {
   const op = request.routeOptions.config.operation ?? null;
-  const input = request.input;
+  const input = request.input ?? null;
+  // A request Fastify refused before routing (malformed URL) has not been given the gateway's decorations.
+  const upstreamStatus = request.upstreamStatus ?? null;
+  const upstreamMs = request.upstreamMs ?? null;
+  const gatewayError = request.gatewayError ?? null;
   const entry: AuditEntry = {
     time: new Date().toISOString(),
     requestId: request.id,
@@ -32,12 +36,12 @@ function entryFor(request: FastifyRequest, reply: FastifyReply): AuditEntry {
     method: request.method,
     path: request.url.split('?', 1)[0] ?? '',
     targets: auditTargets(op, (request.params ?? {}) as Record<string, string>),
-    outcome: auditOutcome(reply.statusCode, request.gatewayError, request.upstreamStatus),
+    outcome: auditOutcome(reply.statusCode, gatewayError, upstreamStatus),
     status: reply.statusCode,
-    upstreamStatus: request.upstreamStatus,
-    errorCode: request.gatewayError?.vtCode ?? null,
-    durationMs: Math.round(reply.elapsedTime * 100) / 100,
-    upstreamMs: request.upstreamMs === null ? null : Math.round(request.upstreamMs * 100) / 100,
+    upstreamStatus,
+    errorCode: gatewayError?.vtCode ?? null,
+    durationMs: Number.isFinite(reply.elapsedTime) ? Math.round(reply.elapsedTime * 100) / 100 : 0,
+    upstreamMs: upstreamMs === null ? null : Math.round(upstreamMs * 100) / 100,
   };
   if (op !== null && input !== null && op.body !== undefined) {
     const change = changeSummary(op, input);
@@ -52,21 +56,34 @@ function entryFor(request: FastifyRequest, reply: FastifyReply): AuditEntry {
  * whose request is not on the record. If the line cannot be written, the answer becomes a 503 instead.
  */
 async function auditPlugin(app: FastifyInstance, opts: AuditPluginOptions): Promise<void> {
-  app.addHook('onSend', async (request, reply, payload) => {
-    if (opts.skip.some((prefix) => request.url.startsWith(prefix))) return payload;
+  const record = (request: FastifyRequest, reply: FastifyReply): boolean => {
     const entry = entryFor(request, reply);
     try {
       opts.audit.write(entry);
-      opts.onRecorded(entry);
-      return payload;
     } catch (err) {
       opts.onWriteFailure(err);
       request.log.error({ err }, 'audit write failed');
-      if (payload instanceof Readable) payload.destroy();
-      reply.code(503).header('content-type', 'application/json').header('retry-after', '5');
-      return AUDIT_FAILED;
+      return false;
     }
+    opts.onRecorded(entry);
+    return true;
+  };
+  // Fastify answers a malformed URL before routing, without onSend hooks: its handler records through this.
+  app.decorate('auditRequest', record);
+
+  app.addHook('onSend', async (request, reply, payload) => {
+    if (opts.skip.some((prefix) => request.url.startsWith(prefix))) return payload;
+    if (record(request, reply)) return payload;
+    if (payload instanceof Readable) payload.destroy();
+    reply.code(503).header('content-type', 'application/json').header('retry-after', '5');
+    return AUDIT_FAILED;
   });
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    auditRequest?: (request: FastifyRequest, reply: FastifyReply) => boolean;
+  }
 }
 
 export default fp(auditPlugin, { name: 'vt-gateway-audit' });

@@ -31,8 +31,10 @@ t.test('two gateway processes sharing one real redis-server enforce one combined
     RATE_LIMIT_READS_PER_MINUTE: '6',
     RATE_LIMIT_FAIL_OPEN: String(failOpen),
   });
-  const replicas: GatewayProcess[] = [await spawnGateway(env('a', false)), await spawnGateway(env('b', false))];
+  const replicas: GatewayProcess[] = [];
   t.teardown(() => Promise.all(replicas.map((r) => r.stop())));
+  replicas.push(await spawnGateway(env('a', false)));
+  replicas.push(await spawnGateway(env('b', false)));
 
   const statuses: number[] = [];
   for (let i = 0; i < 10; i++) {

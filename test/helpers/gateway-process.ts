@@ -16,7 +16,7 @@ export async function spawnGateway(env: Record<string, string>): Promise<Gateway
   const port = env.PORT ?? String(await freePort());
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
     cwd: root,
-    env: { ...process.env, LOG_LEVEL: 'warn', HOST: '127.0.0.1', ...env, PORT: port },
+    env: { ...process.env, LOG_LEVEL: 'warn', HOST: '127.0.0.1', METRICS_PORT: '0', MCP_PORT: String(await freePort()), ...env, PORT: port },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -25,7 +25,10 @@ export async function spawnGateway(env: Record<string, string>): Promise<Gateway
   const url = `http://127.0.0.1:${port}`;
   for (let i = 0; ; i++) {
     if (child.exitCode !== null) throw new Error(`gateway exited (${child.exitCode}): ${output}`);
-    if (i > 300) throw new Error(`gateway did not come up: ${output}`);
+    if (i > 300) {
+      child.kill('SIGKILL');
+      throw new Error(`gateway did not come up: ${output}`);
+    }
     const up = await fetch(`${url}/healthz`).then(
       (r) => r.ok,
       () => false,
@@ -38,7 +41,7 @@ export async function spawnGateway(env: Record<string, string>): Promise<Gateway
     child,
     output: () => output,
     stop: async (signal = 'SIGTERM') => {
-      if (child.exitCode !== null) return child.exitCode;
+      if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;
       const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
       child.kill(signal);
       return exited;

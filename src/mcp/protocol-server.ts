@@ -1,0 +1,29 @@
+import { Server } from '@modelcontextprotocol/sdk/server/index.js';
+import { CallToolRequestSchema, ListToolsRequestSchema } from '@modelcontextprotocol/sdk/types.js';
+import { version } from '../version.js';
+import type { McpCaller } from './mcp-caller.js';
+import { callTool, type ToolCallDeps } from './tool-call.js';
+
+const INSTRUCTIONS =
+  "Manages VirusTotal groups (members, administrators, roles, daily API allowances) and threat-profile access through the organisation's gateway. " +
+  'Users are named by username in paths and by email address when added or made administrators. ' +
+  'Every result is VirusTotal\'s JSON as it answered; errors carry VirusTotal\'s {"error":{"code","message"}}.';
+
+/**
+ * The low-level SDK server, so that tools carry the catalog's JSON Schema as it is. Built for one POST and one
+ * caller: the listing and every call see that caller's client.
+ */
+export function protocolServer(caller: McpCaller, deps: ToolCallDeps): Server {
+  const server = new Server(
+    { name: 'vt-access-gateway', version },
+    { capabilities: { tools: { listChanged: false } }, instructions: INSTRUCTIONS },
+  );
+  server.setRequestHandler(ListToolsRequestSchema, () => ({
+    tools: deps.tools.listFor(caller.client).map((tool) => tool.definition),
+  }));
+  server.setRequestHandler(CallToolRequestSchema, (request) =>
+    callTool(request.params.name, request.params.arguments ?? {}, caller, deps),
+  );
+  server.onerror = (err) => caller.log.warn({ err }, 'MCP protocol error');
+  return server;
+}

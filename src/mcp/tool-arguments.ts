@@ -1,0 +1,50 @@
+import { Type, type TObject, type TProperties } from '@sinclair/typebox';
+import { TypeCompiler, ValueErrorType, type TypeCheck, type ValueError } from '@sinclair/typebox/compiler';
+import type { Operation, ValidatedInput } from '../catalog/operation.js';
+import { GatewayError } from '../errors.js';
+import { describeValueError } from '../http/validator.js';
+
+export type ToolArguments = Record<string, unknown>;
+
+/**
+ * A tool's arguments as one object: path and query parameters as top-level properties and the request body as
+ * `body`, as the capability's MCP adapter passes them (`with: body: tools.body`).
+ */
+export function argumentsSchema(op: Operation): TObject {
+  const properties: TProperties = { ...op.params.properties, ...(op.query?.properties ?? {}) };
+  if (op.body !== undefined) {
+    properties.body = { ...op.body, description: 'The request body VirusTotal takes, as a JSON object (not a string).' };
+  }
+  return Type.Object(properties, { additionalProperties: false });
+}
+
+/** Like REST's validation messages, except that a missing argument says so and what it is. */
+function argumentProblem(error: ValueError): string {
+  if (error.type !== ValueErrorType.ObjectRequiredProperty) return describeValueError(error);
+  const what = error.schema.description;
+  return describeValueError({ ...error, schema: Type.Unknown(), message: what === undefined ? 'Is required' : `Is required: ${what}` });
+}
+
+export interface ToolArgumentsParser {
+  /** Checks the arguments as sent (no coercion: "10" is not 10) and splits them into params, query and body. */
+  parse(args: ToolArguments): ValidatedInput;
+}
+
+export function compileArgumentsParser(op: Operation, schema: TObject): ToolArgumentsParser {
+  const check: TypeCheck<TObject> = TypeCompiler.Compile(schema);
+  const paramNames = Object.keys(op.params.properties);
+  const queryNames = Object.keys(op.query?.properties ?? {});
+  return {
+    parse(args) {
+      if (!check.Check(args)) {
+        const first = check.Errors(args).First();
+        throw new GatewayError('GW_ERR_INVALID_ARGUMENT', first === undefined ? 'Invalid arguments' : `Invalid argument${argumentProblem(first)}`);
+      }
+      const params: Record<string, string> = {};
+      for (const name of paramNames) params[name] = String(args[name]);
+      const query: Record<string, unknown> = {};
+      for (const name of queryNames) if (args[name] !== undefined) query[name] = args[name];
+      return { params, query, body: op.body === undefined ? undefined : args.body };
+    },
+  };
+}
