@@ -1,0 +1,27 @@
+/** One audited request, as the gateway hands it to the audit log. It never holds a token, a key or a full body. */
+export interface AuditEntry {
+  /** ISO 8601 UTC, set by the caller. */
+  time: string;
+  requestId: string;
+  channel: 'rest' | 'mcp';
+  /** Authenticated client id, null when unauthenticated. */
+  clientId: string | null;
+  clientIp: string;
+  /** Catalog operation name, null for unknown routes. */
+  operation: string | null;
+  method: string;
+  /** Path without query string. */
+  path: string;
+  /** e.g. { group: 'my_group', user: 'user_1', relationship: 'users', threatProfile: '...' } */
+  targets: Record<string, string>;
+  /** Summary of a write (users, emails, roles added/removed/replaced, quota values). */
+  change?: Record<string, unknown>;
+  /** SHA-256 hex of the request body, for writes. */
+  bodySha256?: string;
+  outcome: 'ok' | 'upstream_error' | 'denied' | 'invalid' | 'unauthenticated' | 'limited' | 'failed';
+  status: number;
+  upstreamStatus: number | null;
+  errorCode: string | null;
+  durationMs: number;
+  upstreamMs: number | null;
+}

@@ -1,0 +1,200 @@
+/**
+ * The audit log: one hash-chained JSON line per request (see chain-hash.ts), written synchronously so that a response
+ * never leaves before its line is in the file, rotated by size or UTC day without breaking the chain
+ * (see rotated-files.ts), and continued from the last line on disk when reopened (see resume-point.ts).
+ *
+ * Path "-" writes to stdout: no rotation, and the chain starts from genesis at every start since stdout cannot be
+ * read back.
+ */
+import { accessSync, constants, existsSync, fstatSync, mkdirSync, renameSync, statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import type { AuditEntry } from './audit-entry.js';
+import { GENESIS_HASH, lineHash } from './chain-hash.js';
+import { lineRecord } from './line-record.js';
+import { PinoLineFormatter } from './pino-line-formatter.js';
+import { resumePoint } from './resume-point.js';
+import { listRotated, rotatedPath } from './rotated-files.js';
+import { SyncAppender } from './sync-appender.js';
+
+export interface AuditLogOptions {
+  path: string;
+  /** Rotate before a line that would take the file beyond this many bytes; 0 or absent: never by size. */
+  maxBytes?: number;
+  /** Rotate before the first line of a new UTC day. */
+  rotateDaily?: boolean;
+  now?: () => Date;
+}
+
+const STDOUT = '-';
+/** After a failed rename, rotation is retried this much later; lines keep going to the current file meanwhile. */
+const ROTATION_RETRY_MS = 60_000;
+
+export class AuditLog {
+  readonly path: string;
+  private readonly maxBytes: number;
+  private readonly rotateDaily: boolean;
+  private readonly now: () => Date;
+  private readonly formatter = new PinoLineFormatter();
+  private appender: SyncAppender | null = null;
+  private prevHash = GENESIS_HASH;
+  private chainRestart = false;
+  /** UTC day (YYYY-MM-DD) of the lines in the live file. */
+  private day = '';
+  private rotationRetryAt = 0;
+  private closed = false;
+
+  private constructor(opts: AuditLogOptions) {
+    this.path = opts.path === STDOUT ? STDOUT : resolve(opts.path);
+    this.maxBytes = opts.maxBytes ?? 0;
+    this.rotateDaily = opts.rotateDaily ?? false;
+    this.now = opts.now ?? (() => new Date());
+  }
+
+  /** Creates the directory if needed and opens the live file for appending; throws a clear Error if it cannot. */
+  static open(opts: AuditLogOptions): AuditLog {
+    const log = new AuditLog(opts);
+    if (log.path !== STDOUT) {
+      try {
+        mkdirSync(dirname(log.path), { recursive: true });
+      } catch (err) {
+        throw new Error(`audit log: cannot create the directory of ${log.path}: ${messageOf(err)}`, { cause: err });
+      }
+    }
+    try {
+      log.reopen();
+    } catch (err) {
+      throw new Error(`audit log: ${log.path} cannot be opened for writing: ${messageOf(err)}`, { cause: err });
+    }
+    return log;
+  }
+
+  /** Appends the entry's line and returns once it is in the file; throws if it is not. */
+  write(entry: AuditEntry): void {
+    if (this.closed) throw new Error(`audit log ${this.path} is closed`);
+    try {
+      const record = lineRecord(entry, this.prevHash, this.chainRestart);
+      const hash = lineHash(this.prevHash, record);
+      this.append(this.formatter.format({ ...record, hash }));
+      this.prevHash = hash;
+      this.chainRestart = false;
+    } catch (err) {
+      throw new Error(`audit log ${this.path}: write failed: ${messageOf(err)}`, { cause: err });
+    }
+  }
+
+  /** For a readiness probe: open, writable, and the file at `path` is still the one being written. */
+  isWritable(): boolean {
+    if (this.closed) return false;
+    if (this.path === STDOUT) return true;
+    try {
+      if (this.appender === null) {
+        accessSync(existsSync(this.path) ? this.path : dirname(this.path), constants.W_OK);
+        return true;
+      }
+      accessSync(this.path, constants.W_OK);
+      const onDisk = statSync(this.path);
+      const open = fstatSync(this.appender.fd);
+      return onDisk.ino === open.ino && onDisk.dev === open.dev;
+    } catch {
+      return false;
+    }
+  }
+
+  /** Flushes synchronously and closes; later writes throw. */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    const appender = this.appender;
+    this.appender = null;
+    appender?.close();
+  }
+
+  private append(line: string): void {
+    const appender = this.appenderFor(Buffer.byteLength(line));
+    try {
+      appender.append(line);
+    } catch (err) {
+      // The next write reopens the file and takes the chain up from what is on disk.
+      this.appender = null;
+      closeQuietly(appender);
+      throw err;
+    }
+  }
+
+  private appenderFor(lineBytes: number): SyncAppender {
+    const appender = this.appender ?? this.reopen();
+    if (this.path === STDOUT) return appender;
+    const now = this.now();
+    const today = utcDay(now);
+    if (appender.size === 0) {
+      this.day = today;
+      return appender;
+    }
+    const full = this.maxBytes > 0 && appender.size + lineBytes > this.maxBytes;
+    const newDay = this.rotateDaily && today !== this.day;
+    if ((full || newDay) && now.getTime() >= this.rotationRetryAt) {
+      const next = this.rotate(appender);
+      if (next.size === 0) this.day = today;
+      return next;
+    }
+    return appender;
+  }
+
+  /** Renames the live file to the next rotated name and opens a new one; the chain simply goes on in it. */
+  private rotate(current: SyncAppender): SyncAppender {
+    this.appender = null;
+    current.close();
+    try {
+      renameSync(this.path, rotatedPath(this.path, (listRotated(this.path).at(-1)?.n ?? 0) + 1));
+      this.rotationRetryAt = 0;
+    } catch (err) {
+      if (this.rotationRetryAt === 0) {
+        process.emitWarning(`audit log ${this.path}: rotation failed, writing on in the same file: ${messageOf(err)}`, {
+          code: 'AUDIT_ROTATION_FAILED',
+        });
+      }
+      this.rotationRetryAt = this.now().getTime() + ROTATION_RETRY_MS;
+    }
+    this.appender = SyncAppender.openFile(this.path);
+    return this.appender;
+  }
+
+  /** Opens the live file and continues the chain from the last line on disk. */
+  private reopen(): SyncAppender {
+    if (this.path === STDOUT) {
+      this.appender = SyncAppender.stdout();
+      return this.appender;
+    }
+    const resume = resumePoint(this.path);
+    const appender = SyncAppender.openFile(this.path);
+    if (resume.needsNewline) {
+      try {
+        appender.append('\n');
+      } catch (err) {
+        closeQuietly(appender);
+        throw err;
+      }
+    }
+    this.appender = appender;
+    this.prevHash = resume.prevHash;
+    this.chainRestart = resume.chainRestart;
+    this.day = resume.day ?? utcDay(this.now());
+    return appender;
+  }
+}
+
+function utcDay(date: Date): string {
+  return date.toISOString().slice(0, 10);
+}
+
+function closeQuietly(appender: SyncAppender): void {
+  try {
+    appender.close();
+  } catch {
+    // Already failed; the error worth reporting is the one that got us here.
+  }
+}
+
+function messageOf(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}

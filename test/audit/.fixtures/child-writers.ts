@@ -1,0 +1,58 @@
+// Programs the tests run in a child process (see runChild in audit-files.ts).
+import { writeSync } from 'node:fs';
+import { AuditLog } from '../../../src/audit/audit-log.js';
+import { sampleEntry } from './audit-files.js';
+
+/** Writes audit lines until killed; reports each request id on stdout only after write() has returned. */
+export function crashWriter(path: string, maxBytes: string, prefix: string): void {
+  const log = AuditLog.open({ path, maxBytes: Number(maxBytes) });
+  let i = 0;
+  const batch = (): void => {
+    for (let n = 0; n < 50; n++, i++) {
+      const requestId = `${prefix}-${i}`;
+      log.write(sampleEntry(i, { requestId }));
+      writeFully(1, `${requestId}\n`);
+    }
+    setImmediate(batch);
+  };
+  batch();
+}
+
+/** Writes three audit lines to stdout (AUDIT_LOG_PATH "-"). */
+export function stdoutWriter(): void {
+  const log = AuditLog.open({ path: '-' });
+  for (let i = 0; i < 3; i++) log.write(sampleEntry(i));
+  log.close();
+}
+
+/**
+ * Meant to run under `ulimit -f` with SIGXFSZ ignored: writes until the file size limit makes write() fail, then
+ * once more, and reports how many lines went in and the errors.
+ */
+export function sizeLimitedWriter(path: string): void {
+  const log = AuditLog.open({ path });
+  let written = 0;
+  const errors: string[] = [];
+  for (let i = 0; i < 10_000 && errors.length < 2; i++) {
+    try {
+      log.write(sampleEntry(i));
+      written += 1;
+    } catch (err) {
+      errors.push(err instanceof Error ? err.message : String(err));
+    }
+  }
+  log.close();
+  writeFully(1, JSON.stringify({ written, errors }));
+}
+
+function writeFully(fd: number, text: string): void {
+  const bytes = Buffer.from(text);
+  let done = 0;
+  while (done < bytes.length) {
+    try {
+      done += writeSync(fd, bytes, done);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EAGAIN') throw err;
+    }
+  }
+}
