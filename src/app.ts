@@ -50,6 +50,8 @@ export interface BuildAppOptions {
   /** Shared rate-limit counters (REDIS_URL); in memory without. */
   redis?: Redis;
   metrics?: GatewayMetrics;
+  /** Awaited on close before the shared resources (audit log, upstream pool, Redis) are closed: the MCP server's drain. */
+  beforeClosingResources?: () => Promise<void>;
   /** The operational log (pino JSON on stdout); false silences it (tests). */
   logger?: FastifyBaseLogger | false;
 }
@@ -115,6 +117,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
     breaker: { failureThreshold: config.breakerFailureThreshold, openMs: config.breakerOpenMs },
   });
   app.addHook('onClose', async () => {
+    await opts.beforeClosingResources?.();
     await upstream.close();
     opts.audit.close();
     opts.clients.close();

@@ -198,3 +198,6 @@ function closeQuietly(appender: SyncAppender): void {
 function messageOf(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
+
+/** What a channel needs of the audit log: write one entry, synchronously, or throw. */
+export type AuditWriter = Pick<AuditLog, 'write'>;

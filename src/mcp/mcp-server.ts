@@ -2,7 +2,7 @@ import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Authenticator } from '../access/authenticate.js';
 import type { RateLimits } from '../access/rate-limits.js';
-import type { AuditLog } from '../audit/audit-log.js';
+import type { AuditWriter } from '../audit/audit-log.js';
 import type { Operation } from '../catalog/operation.js';
 import { GatewayError, vtErrorBody } from '../errors.js';
 import { toGatewayError } from '../http/error-reply.js';
@@ -22,13 +22,15 @@ export interface McpDeps {
   run: OperationRunner;
   authenticate: Authenticator;
   limits: RateLimits;
-  audit: AuditLog;
+  audit: AuditWriter;
   trustedClientHeader: string;
   /** Largest VirusTotal answer turned into a tool result. */
   maxResultBytes: number;
   /** The operational log; false or absent: silent. */
   logger?: FastifyBaseLogger | false;
   bodyLimit: number;
+  /** CIDRs of the corporate API gateway, as for REST: client addresses in audit lines honour X-Forwarded-For from them. */
+  trustProxy?: string[];
 }
 
 export const MCP_PATH = '/mcp';
@@ -69,6 +71,7 @@ export async function buildMcpApp(deps: McpDeps): Promise<FastifyInstance> {
   const app = Fastify({
     ...(deps.logger === undefined || deps.logger === false ? { logger: false } : { loggerInstance: deps.logger }),
     bodyLimit: deps.bodyLimit,
+    trustProxy: deps.trustProxy !== undefined && deps.trustProxy.length > 0 ? deps.trustProxy : false,
     genReqId: requestIdFor,
     exposeHeadRoutes: false,
     return503OnClosing: true,

@@ -3,11 +3,11 @@ import fp from 'fastify-plugin';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { auditOutcome } from '../access/audit-outcome.js';
 import type { AuditEntry } from '../audit/audit-entry.js';
-import type { AuditLog } from '../audit/audit-log.js';
+import type { AuditWriter } from '../audit/audit-log.js';
 import { vtErrorBody } from '../errors.js';
 
 export interface RefusalAuditOptions {
-  audit: AuditLog;
+  audit: AuditWriter;
 }
 
 const AUDIT_FAILED = JSON.stringify(vtErrorBody('TransientError', 'The audit log could not be written; nothing was recorded as done'));

@@ -1,6 +1,6 @@
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import type { RateLimits } from '../access/rate-limits.js';
-import type { AuditLog } from '../audit/audit-log.js';
+import type { AuditWriter } from '../audit/audit-log.js';
 import { GatewayError } from '../errors.js';
 import { toGatewayError } from '../http/error-reply.js';
 import type { OperationRunner } from '../operations/runner.js';
@@ -15,7 +15,7 @@ export interface ToolCallDeps {
   tools: ToolCatalog;
   run: OperationRunner;
   limits: RateLimits;
-  audit: AuditLog;
+  audit: AuditWriter;
   maxResultBytes: number;
 }
 

@@ -6,7 +6,7 @@ import { auditTargets, changeSummary } from '../access/change-summary.js';
 import { auditOutcome } from '../access/audit-outcome.js';
 import type { AuditEntry } from '../audit/audit-entry.js';
 import type { AuditLog } from '../audit/audit-log.js';
-import { vtErrorBody } from '../errors.js';
+import { GatewayError, vtErrorBody } from '../errors.js';
 
 export interface AuditPluginOptions {
   audit: AuditLog;
@@ -73,7 +73,18 @@ async function auditPlugin(app: FastifyInstance, opts: AuditPluginOptions): Prom
 
   app.addHook('onSend', async (request, reply, payload) => {
     if (opts.skip.some((prefix) => request.url.startsWith(prefix))) return payload;
-    if (record(request, reply)) return payload;
+    if (record(request, reply)) {
+      if (payload instanceof Readable) {
+        // The status is on the record as sent. If VirusTotal's body breaks off after bytes left, say so too;
+        // before any byte left, Fastify's error handler answers 502 instead and that gets its own line.
+        payload.once('error', () => {
+          if (!reply.raw.headersSent) return;
+          request.gatewayError = new GatewayError('GW_ERR_UPSTREAM_BAD_RESPONSE', "VirusTotal's response broke off mid-body");
+          record(request, reply);
+        });
+      }
+      return payload;
+    }
     if (payload instanceof Readable) payload.destroy();
     reply.code(503).header('content-type', 'application/json').header('retry-after', '5');
     return AUDIT_FAILED;

@@ -34,6 +34,7 @@ export async function restRoutes(app: FastifyInstance, opts: RestRoutesOptions):
         request.upstreamStatus = upstream.statusCode;
         reply.code(upstream.statusCode);
         if (upstream.contentType !== undefined) reply.header('content-type', upstream.contentType);
+        if (upstream.retryAfter !== undefined) reply.header('retry-after', upstream.retryAfter);
         return reply.send(upstream.body);
       },
     };

@@ -1,9 +1,9 @@
-import { pipeline, type Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
 import { Pool, type Dispatcher } from 'undici';
 import { GatewayError } from '../errors.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CircuitBreaker, type CircuitBreakerOptions, type CircuitState } from './circuit-breaker.js';
-import { upstreamFailure } from './error-mapping.js';
+import { bodyFailure, upstreamFailure } from './error-mapping.js';
 import { ResponseGuard } from './response-guard.js';
 import { backoffDelay, RETRYABLE_STATUSES, type RetryPolicy } from './retry-policy.js';
 
@@ -36,7 +36,13 @@ export interface UpstreamRequest {
 export interface UpstreamResponse {
   statusCode: number;
   contentType: string | undefined;
+  /** VirusTotal's Retry-After, the one response header besides Content-Type that a caller needs. */
+  retryAfter: string | undefined;
   body: Readable;
+}
+
+function firstValue(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
 }
 
 /**
@@ -117,14 +123,20 @@ export class UpstreamClient {
       throw new GatewayError('GW_ERR_UPSTREAM_BAD_RESPONSE', `VirusTotal's response exceeded ${this.opts.maxResponseBytes} bytes`);
     }
 
-    const contentType = res.headers['content-type'];
     const guard = new ResponseGuard(this.opts.maxResponseBytes, this.secrets);
-    pipeline(res.body, guard, (err) => {
-      if (err !== undefined && err !== null) this.breaker.failure();
+    const body = res.body;
+    body.on('error', (err) => {
+      this.breaker.failure();
+      guard.destroy(bodyFailure(err));
     });
+    guard.on('close', () => {
+      if (!body.destroyed) discard(body);
+    });
+    body.pipe(guard);
     return {
       statusCode: res.statusCode,
-      contentType: Array.isArray(contentType) ? contentType[0] : contentType,
+      contentType: firstValue(res.headers['content-type']),
+      retryAfter: firstValue(res.headers['retry-after']),
       body: guard,
     };
   }

@@ -14,3 +14,11 @@ export function upstreamFailure(err: unknown): GatewayError {
   const reason = typeof code === 'string' ? code : 'connection failed';
   return new GatewayError('GW_ERR_UPSTREAM_UNREACHABLE', `VirusTotal could not be reached (${reason})`);
 }
+
+/** Turns a failure while VirusTotal's body was streaming into the gateway's own error. */
+export function bodyFailure(err: unknown): GatewayError {
+  if (err instanceof undiciErrors.BodyTimeoutError) {
+    return new GatewayError('GW_ERR_UPSTREAM_TIMEOUT', "VirusTotal's response body stalled");
+  }
+  return new GatewayError('GW_ERR_UPSTREAM_BAD_RESPONSE', "VirusTotal's response broke off mid-body");
+}

@@ -1,0 +1,158 @@
+import type { AddressInfo } from 'node:net';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import t from 'tap';
+import { startFakeUpstream, replyJson, type FakeUpstream } from '../helpers/fake-upstream.js';
+import { buildTestGateway, type TestGateway } from '../helpers/gateway.js';
+
+interface Listening extends TestGateway {
+  url: string;
+  upstream: FakeUpstream;
+}
+
+async function listening(t: { teardown(fn: () => unknown): void }, config: Parameters<typeof buildTestGateway>[1]['config'] = {}): Promise<Listening> {
+  const upstream = await startFakeUpstream();
+  t.teardown(() => upstream.close());
+  const gateway = await buildTestGateway(t, {
+    upstream: upstream.baseUrl,
+    config: { upstreamHeadersTimeoutMs: 300, upstreamBodyTimeoutMs: 300, upstreamRetryBaseMs: 10, breakerOpenMs: 300, ...config },
+  });
+  await gateway.app.listen({ port: 0, host: '127.0.0.1' });
+  return { ...gateway, upstream, url: `http://127.0.0.1:${(gateway.app.server.address() as AddressInfo).port}` };
+}
+
+async function get(gw: Listening, path: string): Promise<{ status: number; body: string; headers: Headers; id: string }> {
+  const res = await fetch(gw.url + path, { headers: gw.auth });
+  const body = await res.text();
+  return { status: res.status, body, headers: res.headers, id: res.headers.get('x-request-id') ?? '' };
+}
+
+const vtError = (body: string): { code: string; message: string } | undefined => (JSON.parse(body) as { error?: { code: string; message: string } }).error;
+
+t.test('refused connections: 502 after the retries, audited', async (t) => {
+  const gw = await listening(t, { vtApiBaseUrl: 'http://127.0.0.1:1/api/v3', breakerFailureThreshold: 100 });
+  const res = await get(gw, '/v1/groups/g');
+  t.equal(res.status, 502);
+  t.equal(vtError(res.body)?.code, 'BadGatewayError');
+  t.match(gw.auditLines().find((l) => l.requestId === res.id), { outcome: 'failed', status: 502, errorCode: 'BadGatewayError' });
+});
+
+t.test('slow headers: 504, while other requests keep being served', async (t) => {
+  const gw = await listening(t, { upstreamRetries: 0 });
+  gw.upstream.handle((req, res) => {
+    if (req.url.includes('/slow')) return;
+    replyJson(200, { data: 'fast' })(req, res);
+  });
+  const slow = Array.from({ length: 5 }, () => get(gw, '/v1/groups/slow'));
+  const fast = await get(gw, '/v1/groups/fast');
+  t.equal(fast.status, 200, 'a healthy request is answered while five hang');
+  for (const res of await Promise.all(slow)) {
+    t.equal(res.status, 504);
+    t.equal(vtError(res.body)?.code, 'DeadlineExceededError');
+  }
+  t.equal(gw.auditLines().filter((l) => l.status === 504).length, 5, 'each timeout audited');
+});
+
+t.test('slow body and a reset mid-body: the caller sees the break, the audit says so', async (t) => {
+  const gw = await listening(t);
+  const prefix = `{"data":[${'"x",'.repeat(300)}`;
+  gw.upstream.handle((req, res) => {
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.write(req.url.includes('/early') ? '{"data":[' : prefix);
+    if (!req.url.includes('/stall')) setTimeout(() => res.socket?.destroy(), 20);
+  });
+  for (const path of ['/v1/groups/stall', '/v1/groups/reset']) {
+    const res = await fetch(gw.url + path, { headers: gw.auth });
+    t.equal(res.status, 200, `${path}: the status and the first bytes were already on their way`);
+    await t.rejects(res.text(), `${path}: the body breaks off instead of ending as if complete`);
+    const id = res.headers.get('x-request-id');
+    await new Promise((r) => setTimeout(r, 50));
+    const lines = gw.auditLines().filter((l) => l.requestId === id);
+    t.same(lines.map((l) => [l.outcome, l.errorCode]), [['ok', null], ['failed', 'BadGatewayError']], `${path}: sent, then broke off`);
+  }
+  const early = await get(gw, '/v1/groups/early');
+  t.equal(early.status, 502, 'broken off before any byte left: a clean 502');
+  t.equal(vtError(early.body)?.code, 'BadGatewayError');
+  t.match(gw.auditLines().filter((l) => l.requestId === early.id).at(-1), { outcome: 'failed', status: 502 });
+  t.equal((await fetch(`${gw.url}/healthz`)).status, 200);
+});
+
+t.test('a burst of 503s: GETs are retried, writes never', async (t) => {
+  const gw = await listening(t);
+  let failuresLeft = 2;
+  gw.upstream.handle((req, res) => {
+    if (failuresLeft > 0) {
+      failuresLeft -= 1;
+      replyJson(503, { error: { code: 'TransientError', message: 'try again' } })(req, res);
+      return;
+    }
+    replyJson(200, { data: true })(req, res);
+  });
+  const read = await get(gw, '/v1/groups/g/relationships/users/u');
+  t.equal(read.status, 200, 'the GET succeeded on its third attempt');
+  t.equal(gw.upstream.seen.length, 3);
+
+  failuresLeft = 1;
+  const write = await fetch(`${gw.url}/v1/groups/g/relationships/users/u`, { method: 'DELETE', headers: gw.auth });
+  t.equal(write.status, 503, "the DELETE's 503 is passed through");
+  t.equal(gw.upstream.seen.length, 4, 'and it was sent once');
+});
+
+t.test("VirusTotal's 429 passes through unchanged and is never retried", async (t) => {
+  const gw = await listening(t);
+  const quota = { error: { code: 'QuotaExceededError', message: 'daily quota exceeded' } };
+  gw.upstream.handle(replyJson(429, quota, { 'retry-after': '30' }));
+  const withRetryAfter = await get(gw, '/v1/groups/g');
+  t.equal(withRetryAfter.status, 429);
+  t.same(JSON.parse(withRetryAfter.body), quota);
+  t.equal(withRetryAfter.headers.get('retry-after'), '30');
+  gw.upstream.handle(replyJson(429, quota));
+  const without = await get(gw, '/v1/groups/g');
+  t.equal(without.status, 429);
+  t.equal(without.headers.get('retry-after'), null, 'no Retry-After invented');
+  t.equal(gw.upstream.seen.length, 2, 'one upstream call each');
+});
+
+t.test('the circuit opens after consecutive failures, answers 503 fast, closes after a good probe', async (t) => {
+  const gw = await listening(t, { breakerFailureThreshold: 3, upstreamRetries: 0 });
+  let healthy = false;
+  gw.upstream.handle((req, res) => (healthy ? replyJson(200, { data: true }) : replyJson(500, { error: { code: 'X', message: 'boom' } }))(req, res));
+  for (let i = 0; i < 3; i++) t.equal((await get(gw, '/v1/groups/g')).status, 500, 'failures pass through');
+  const open = await get(gw, '/v1/groups/g');
+  t.equal(open.status, 503);
+  t.equal(vtError(open.body)?.code, 'TransientError');
+  t.match(open.headers.get('retry-after'), /^\d+$/);
+  t.equal(gw.upstream.seen.length, 3, 'the open circuit did not call VirusTotal');
+  t.equal((await fetch(`${gw.url}/readyz`)).status, 503, 'not ready while open');
+  healthy = true;
+  await new Promise((r) => setTimeout(r, 350));
+  t.equal((await get(gw, '/v1/groups/g')).status, 200, 'the probe succeeds');
+  t.equal((await get(gw, '/v1/groups/g')).status, 200, 'closed again');
+  t.equal((await fetch(`${gw.url}/readyz`)).status, 200);
+});
+
+t.test('memory stays bounded over many failing requests', async (t) => {
+  setFlagsFromString('--expose-gc');
+  const gc = runInNewContext('gc') as () => void;
+  const gw = await listening(t, { upstreamRetries: 0, breakerFailureThreshold: 1_000_000 });
+  gw.upstream.handle((req, res) => {
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.write('{"data":[');
+    setTimeout(() => res.socket?.destroy(), 1);
+  });
+  const round = async () => {
+    for (let i = 0; i < 300; i++) {
+      const res = await fetch(`${gw.url}/v1/groups/g`, { headers: gw.auth });
+      await res.text().catch(() => undefined);
+    }
+  };
+  await round();
+  gc();
+  const before = process.memoryUsage().heapUsed;
+  await round();
+  await round();
+  gc();
+  const grown = process.memoryUsage().heapUsed - before;
+  t.comment(`heap growth over 600 broken responses: ${(grown / 1024 / 1024).toFixed(1)} MiB`);
+  t.ok(grown < 16 * 1024 * 1024, 'less than 16 MiB');
+});
