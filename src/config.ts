@@ -15,7 +15,7 @@ const Millis = Type.Integer({ minimum: 1, maximum: 3_600_000 });
 
 /** Every setting the gateway reads. The README's configuration table is this list. */
 export const settings = {
-  port: { env: 'PORT', schema: Port, default: 8080, doc: 'REST port.' },
+  port: { env: 'PORT', schema: Port, default: 8080, doc: 'REST API and Swagger UI port.' },
   host: { env: 'HOST', schema: Type.String({ minLength: 1 }), default: '0.0.0.0', doc: 'Address to listen on.' },
   vtApiBaseUrl: {
     env: 'VT_API_BASE_URL',

@@ -18,7 +18,13 @@ async function demo(): Promise<void> {
   const simPort = (simulator.app.server.address() as AddressInfo).port;
 
   const config = {
-    ...loadConfig({ ...process.env, VIRUSTOTAL_API_KEY: simulatorKey, VT_API_BASE_URL: `http://127.0.0.1:${simPort}/api/v3` }),
+    ...loadConfig({
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'warn',
+      ...process.env,
+      VIRUSTOTAL_API_KEY: simulatorKey,
+      VT_API_BASE_URL: `http://127.0.0.1:${simPort}/api/v3`,
+    }),
     vtApiKey: simulatorKey,
   };
   const token = mintToken();
@@ -37,7 +43,9 @@ async function demo(): Promise<void> {
       `  Demo client token (every scope; use it in Swagger UI's Authorize button):`,
       `               ${token}`,
       `  Try:         curl -s -H "Authorization: Bearer ${token}" ${base}/v1/groups/${DEMO_GROUP_ID}/relationships/users?limit=3`,
-      `  Audit log:   ${config.auditLogPath}`,
+      `  MCP:         http://localhost:${config.mcpPort}/mcp (same token)`,
+      ...(config.metricsPort === 0 ? [] : [`  Metrics:     http://localhost:${config.metricsPort}/metrics`]),
+      `  Audit log:   ${config.auditLogPath} (check it: npm run audit:verify -- ${config.auditLogPath})`,
       '',
     ].join('\n') + '\n',
   );

@@ -72,8 +72,13 @@ export async function startGateway(config: RuntimeConfig, clients?: ClientRegist
     log,
     async close() {
       // Both stop accepting at once; the REST app closes the shared audit log and pool only after MCP drained.
+      // Keep-alive connections that finish their last request while draining are closed as they go idle.
+      const sweeper = setInterval(() => {
+        rest.server.closeIdleConnections();
+        mcp.server.closeIdleConnections();
+      }, 50);
       mcpClosed = mcp.close();
-      await Promise.all([mcpClosed, rest.close()]);
+      await Promise.all([mcpClosed, rest.close()]).finally(() => clearInterval(sweeper));
       if (metricsServer !== undefined) await new Promise<void>((resolve) => metricsServer.close(() => resolve()));
     },
   };

@@ -1,0 +1,58 @@
+import { execFile } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import t from 'tap';
+import { ConfigError, loadConfig, settings } from '../../src/config.js';
+
+const run = promisify(execFile);
+const root = fileURLToPath(new URL('../..', import.meta.url));
+
+async function start(env: Record<string, string>): Promise<{ code: number; stderr: string; stdout: string }> {
+  const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !Object.values(settings).some((s) => s.env === k || `${s.env}_FILE` === k)));
+  return run(process.execPath, ['--import', 'tsx', 'src/server.ts'], { cwd: root, env: { ...clean, ...env }, timeout: 30_000 }).then(
+    (r) => ({ code: 0, stderr: r.stderr, stdout: r.stdout }),
+    (err: { code: number; stderr: string; stdout: string }) => ({ code: err.code, stderr: err.stderr, stdout: err.stdout }),
+  );
+}
+
+t.test('a bad value stops the start with one line naming the variable', async (t) => {
+  const res = await start({ VIRUSTOTAL_API_KEY: 'k', GATEWAY_CLIENTS_FILE: '/dev/null', PORT: 'eighty', UPSTREAM_RETRIES: '9' });
+  t.equal(res.code, 1);
+  const lines = res.stderr.trim().split('\n');
+  t.equal(lines.length, 1, 'one line');
+  t.match(lines[0], /PORT: must be an integer from 0 to 65535 \(got "eighty"\)/);
+  t.match(lines[0], /UPSTREAM_RETRIES: must be an integer from 0 to 5/);
+});
+
+t.test('npm start without a key refuses to start, in one clear line', async (t) => {
+  const res = await start({ GATEWAY_CLIENTS_FILE: '/dev/null' });
+  t.equal(res.code, 1);
+  t.equal(res.stderr.trim(), 'vt-access-gateway: VIRUSTOTAL_API_KEY (or VIRUSTOTAL_API_KEY_FILE) is required');
+});
+
+t.test('secrets come from *_FILE too, and never appear in a configuration error', (t) => {
+  const dir = t.testdir();
+  const keyFile = join(dir, 'vt-key');
+  writeFileSync(keyFile, 'secret-from-file\n');
+  t.equal(loadConfig({ VIRUSTOTAL_API_KEY_FILE: keyFile }).vtApiKey, 'secret-from-file', 'read and trimmed');
+  t.throws(() => loadConfig({ VIRUSTOTAL_API_KEY_FILE: join(dir, 'missing') }), /VIRUSTOTAL_API_KEY_FILE: cannot read the file \(ENOENT\)/);
+  try {
+    loadConfig({ VIRUSTOTAL_API_KEY: '', REDIS_URL: 'http://not-redis', LOG_LEVEL: 'loud' });
+    t.fail('should throw');
+  } catch (err) {
+    t.ok(err instanceof ConfigError);
+    t.match((err as Error).message, /REDIS_URL: must be a value matching/);
+    t.match((err as Error).message, /LOG_LEVEL: must be one of fatal, error, warn, info, debug, trace, silent/);
+  }
+  t.end();
+});
+
+t.test('every setting has a documented default or is explicitly required, and the README lists it', async (t) => {
+  const readme = (await import('node:fs')).readFileSync(join(root, 'README.md'), 'utf8');
+  for (const s of Object.values(settings)) {
+    t.ok(s.doc.length > 10, `${s.env} documented`);
+    t.match(readme, new RegExp(`\\| \`${s.env}\` \\|`), `${s.env} in the README's configuration table`);
+  }
+});
