@@ -136,11 +136,18 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   await app.register(corsPlugin, { origins: csv(config.corsOrigins) });
   await app.register(errorsPlugin);
   const metrics = opts.metrics ?? new GatewayMetrics();
+  let lastAuditWriteFailed = false;
   await app.register(auditPlugin, {
     audit: opts.audit,
     skip: [...UNAUDITED_PREFIXES, `${config.basePath}/docs/static/`],
-    onRecorded: (entry) => metrics.observe(entry),
-    onWriteFailure: () => metrics.auditWriteFailures.inc(),
+    onRecorded: (entry) => {
+      lastAuditWriteFailed = false;
+      metrics.observe(entry);
+    },
+    onWriteFailure: () => {
+      lastAuditWriteFailed = true;
+      metrics.auditWriteFailures.inc();
+    },
   });
   const authenticate = createAuthenticator({ registry: opts.clients, trustProxy, trustedClientHeader: config.trustedClientHeader });
   await app.register(accessPlugin, {
@@ -150,7 +157,10 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   });
   await app.register(healthPlugin, {
     checks: [
-      { name: 'auditLog', check: () => (opts.audit.isWritable() ? undefined : 'audit log not writable') },
+      {
+        name: 'auditLog',
+        check: () => (opts.audit.isWritable() && !lastAuditWriteFailed ? undefined : 'audit log not writable'),
+      },
       { name: 'upstream', check: () => (upstream.circuitState === 'open' ? 'circuit to VirusTotal is open' : undefined) },
       ...(opts.redis === undefined
         ? []
