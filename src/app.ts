@@ -14,6 +14,7 @@ import errorsPlugin from './http/errors-plugin.js';
 import healthPlugin from './health/health-plugin.js';
 import hygienePlugin from './http/hygiene-plugin.js';
 import pressurePlugin from './http/pressure-plugin.js';
+import { rawErrorResponse } from './http/raw-error-response.js';
 import { requestIdFor } from './http/request-id.js';
 import { requestStateDefaults } from './http/request-state.js';
 import { typeboxValidatorCompiler } from './http/validator.js';
@@ -56,11 +57,6 @@ export interface BuildAppOptions {
   logger?: FastifyBaseLogger | false;
 }
 
-/** An answer written straight to the socket, for requests Node's HTTP parser refuses before Fastify sees them. */
-function rawErrorResponse(status: number, reason: string, message: string): string {
-  const body = JSON.stringify(vtErrorBody(status === 405 ? 'NotFoundError' : 'BadRequestError', message));
-  return `HTTP/1.1 ${status} ${reason}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`;
-}
 const UNAUDITED_PREFIXES = ['/healthz', '/readyz'] as const;
 
 export function csv(value: string): string[] {
@@ -90,14 +86,14 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
       void (reply as FastifyReply).send(vtErrorBody(gw.vtCode, gw.message));
     },
     clientErrorHandler: (_err, socket) => {
-      if (socket.writable) socket.end(rawErrorResponse(400, 'Bad Request', 'Malformed HTTP request'));
+      if (socket.writable) socket.end(rawErrorResponse(400, 'Malformed HTTP request'));
     },
   });
   app.server.on('connect', (_req, socket: Duplex) => {
     // A CONNECT socket leaves the HTTP server's hands paused: drain it so that the peer's FIN is seen and it closes.
     socket.on('error', () => {});
     socket.resume();
-    socket.end(rawErrorResponse(405, 'Method Not Allowed', 'CONNECT is not supported'));
+    socket.end(rawErrorResponse(405, 'CONNECT is not supported'));
     setTimeout(() => socket.destroy(), 1000).unref();
   });
   app.setValidatorCompiler(typeboxValidatorCompiler);

@@ -8,6 +8,7 @@ import { GatewayError, vtErrorBody } from '../errors.js';
 import { toGatewayError } from '../http/error-reply.js';
 import errorsPlugin from '../http/errors-plugin.js';
 import hygienePlugin from '../http/hygiene-plugin.js';
+import { rawErrorResponse } from '../http/raw-error-response.js';
 import { requestIdFor } from '../http/request-id.js';
 import { requestStateDefaults } from '../http/request-state.js';
 import type { OperationRunner } from '../operations/runner.js';
@@ -35,7 +36,6 @@ export interface McpDeps {
 
 export const MCP_PATH = '/mcp';
 
-const CLIENT_ERROR_BODY = JSON.stringify(vtErrorBody('BadRequestError', 'Malformed HTTP request'));
 const STATELESS = vtErrorBody(
   'BadRequestError',
   'This MCP endpoint is stateless: send every JSON-RPC message with POST /mcp; there is no stream to GET and no session to DELETE',
@@ -82,11 +82,7 @@ export async function buildMcpApp(deps: McpDeps): Promise<FastifyInstance> {
       void (reply as FastifyReply).code(gw.statusCode).send(vtErrorBody(gw.vtCode, gw.message));
     },
     clientErrorHandler: (_err, socket) => {
-      if (socket.writable) {
-        socket.end(
-          `HTTP/1.1 400 Bad Request\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(CLIENT_ERROR_BODY)}\r\nconnection: close\r\n\r\n${CLIENT_ERROR_BODY}`,
-        );
-      }
+      if (socket.writable) socket.end(rawErrorResponse(400, 'Malformed HTTP request'));
     },
   });
   app.removeContentTypeParser('text/plain');

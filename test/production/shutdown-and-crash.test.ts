@@ -37,6 +37,15 @@ function load(url: string, concurrency: number): { stop(): void; done: Promise<L
   return { stop: () => (running = false), done };
 }
 
+const gatewayEnv = (upstreamUrl: string, dir: string, auditPath: string): Record<string, string> => ({
+  VT_API_BASE_URL: upstreamUrl,
+  VIRUSTOTAL_API_KEY: TEST_VT_KEY,
+  GATEWAY_CLIENTS_FILE: writeClientsFile(dir, TOKEN),
+  AUDIT_LOG_PATH: auditPath,
+  RATE_LIMIT_READS_PER_MINUTE: '1000000',
+  UPSTREAM_BUDGET_PER_MINUTE: '1000000',
+});
+
 const auditIds = (path: string) =>
   new Set(
     readFileSync(path, 'utf8')
@@ -50,14 +59,7 @@ t.test('SIGTERM under load: in-flight requests finish, every answer is audited, 
   t.teardown(() => upstream.close());
   const dir = t.testdir();
   const auditPath = join(dir, 'audit.log');
-  const gw = await spawnGateway({
-    VT_API_BASE_URL: upstream.baseUrl,
-    VIRUSTOTAL_API_KEY: TEST_VT_KEY,
-    GATEWAY_CLIENTS_FILE: writeClientsFile(dir, TOKEN),
-    AUDIT_LOG_PATH: auditPath,
-    RATE_LIMIT_READS_PER_MINUTE: '100000',
-    UPSTREAM_BUDGET_PER_MINUTE: '100000',
-  });
+  const gw = await spawnGateway(gatewayEnv(upstream.baseUrl, dir, auditPath));
   t.teardown(() => gw.stop('SIGKILL'));
   const traffic = load(gw.url, 16);
   await new Promise((r) => setTimeout(r, 600));
@@ -82,14 +84,7 @@ t.test('kill -9 under load: every x-request-id a client received is in the audit
   t.teardown(() => upstream.close());
   const dir = t.testdir();
   const auditPath = join(dir, 'audit.log');
-  const gw = await spawnGateway({
-    VT_API_BASE_URL: upstream.baseUrl,
-    VIRUSTOTAL_API_KEY: TEST_VT_KEY,
-    GATEWAY_CLIENTS_FILE: writeClientsFile(dir, TOKEN),
-    AUDIT_LOG_PATH: auditPath,
-    RATE_LIMIT_READS_PER_MINUTE: '1000000',
-    UPSTREAM_BUDGET_PER_MINUTE: '1000000',
-  });
+  const gw = await spawnGateway(gatewayEnv(upstream.baseUrl, dir, auditPath));
   const traffic = load(gw.url, 16);
   await new Promise((r) => setTimeout(r, 1000));
   await gw.stop('SIGKILL');
