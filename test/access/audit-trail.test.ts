@@ -68,3 +68,19 @@ t.test('one hash-chained line per request, whatever became of it', async (t) => 
   const raw = JSON.stringify(lines);
   for (const secret of [TEST_VT_KEY, ADMIN_TOKEN, reader.token]) t.notOk(raw.includes(secret), 'no key or token in the audit log');
 });
+
+t.test("the audited client address honours X-Forwarded-For only from TRUST_PROXY peers", async (t) => {
+  const { startFakeUpstream } = await import('../helpers/fake-upstream.js');
+  const { buildTestGateway } = await import('../helpers/gateway.js');
+  const upstream = await startFakeUpstream();
+  t.teardown(() => upstream.close());
+  const trusting = await buildTestGateway(t, { upstream: upstream.baseUrl, config: { trustProxy: '10.0.0.0/8' } });
+  const headers = { ...trusting.auth, 'x-forwarded-for': '192.0.2.44' };
+  await trusting.app.inject({ method: 'GET', url: '/v1/groups/g', headers, remoteAddress: '10.1.1.1' });
+  await trusting.app.inject({ method: 'GET', url: '/v1/groups/g', headers, remoteAddress: '198.51.100.7' });
+  t.same(
+    trusting.auditLines().map((l) => l.clientIp),
+    ['192.0.2.44', '198.51.100.7'],
+    'the forwarded address from the corporate gateway; the peer itself otherwise',
+  );
+});
