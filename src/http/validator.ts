@@ -29,12 +29,12 @@ export function describeValueError(error: ValueError): string {
 
 /**
  * Schemas are compiled once, at start, by TypeBox. Bodies are checked as sent (no coercion: "10" is not 10);
- * path and query values are strings on the wire and converted first.
+ * query values are strings on the wire and converted first; path parameters are strings in every schema.
  */
 export const typeboxValidatorCompiler: FastifySchemaCompiler<TSchema> = ({ schema, httpPart }) => {
   const check = TypeCompiler.Compile(schema);
   const part = PART_NAMES[httpPart ?? 'body'] ?? 'request';
-  const converts = httpPart !== 'body';
+  const converts = httpPart === 'querystring';
   return (value: unknown) => {
     const candidate = converts ? Value.Convert(schema, value) : value;
     if (check.Check(candidate)) return { value: candidate };
