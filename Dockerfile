@@ -1,0 +1,47 @@
+# syntax=docker/dockerfile:1
+#
+# vt-access-gateway image: `docker build -t vt-access-gateway .` (BuildKit, the default since Docker 23).
+# Runs as a non-root user on a read-only root filesystem: the only place it writes is the audit volume.
+# docker-compose.yml shows a complete deployment. test/container/dockerfile-replay.test.ts replays the
+# steps below without a Docker engine; a RUN step it does not know fails that test. Teach it the new step.
+
+# ---- build: compile TypeScript to dist/ ----------------------------------------------------------------
+FROM node:20-bookworm-slim AS build
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN --mount=type=cache,target=/root/.npm npm ci --no-audit --no-fund
+COPY tsconfig.json tsconfig.build.json ./
+COPY src ./src
+RUN npm run build
+
+# ---- runtime: production dependencies and dist/ only -----------------------------------------------------
+FROM node:20-bookworm-slim AS runtime
+# tini as PID 1 passes SIGTERM on to node, which finishes in-flight requests and exits 0, and reaps zombies.
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends tini \
+ && rm -rf /var/lib/apt/lists/*
+ENV NODE_ENV=production
+WORKDIR /app
+# package.json also sits next to dist/ because the app reads its version from it at start.
+COPY package.json package-lock.json ./
+RUN --mount=type=cache,target=/root/.npm npm ci --omit=dev --no-audit --no-fund
+COPY --from=build /app/dist ./dist
+# The audit log's directory: a volume, owned by the runtime user (uid 1000 is the base image's `node`), so a
+# fresh named volume starts out writable for it. Everything under /app stays root-owned and read-only.
+RUN mkdir -p /var/lib/vt-access-gateway/audit \
+ && chown -R 1000:1000 /var/lib/vt-access-gateway
+VOLUME ["/var/lib/vt-access-gateway/audit"]
+ENV HOST=0.0.0.0 \
+    PORT=8080 \
+    MCP_PORT=9090 \
+    METRICS_PORT=9464 \
+    AUDIT_LOG_PATH=/var/lib/vt-access-gateway/audit/audit.log
+# Numeric, so that Kubernetes' runAsNonRoot can verify it.
+USER 1000:1000
+# REST, MCP (Streamable HTTP at /mcp), Prometheus /metrics.
+EXPOSE 8080 9090 9464
+# No curl in the slim image: node's fetch asks /healthz (alive; /readyz is the readiness probe).
+HEALTHCHECK --interval=15s --timeout=5s --start-period=20s --retries=3 \
+  CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 8080) + '/healthz', { signal: AbortSignal.timeout(4000) }).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
+ENTRYPOINT ["/usr/bin/tini", "--"]
+CMD ["node", "dist/server.js"]
