@@ -5,7 +5,11 @@ import { GatewayError } from '../errors.js';
  * Reads VirusTotal's whole answer, since a tool result is one message, but never more than `maxBytes`. A stream
  * that breaks off (the upstream guard's own cap, a body timeout) becomes a gateway error.
  */
-export async function readCappedBody(body: Readable, maxBytes: number): Promise<Buffer> {
+export async function readCappedBody(body: Buffer | Readable, maxBytes: number): Promise<Buffer> {
+  if (Buffer.isBuffer(body)) {
+    if (body.length > maxBytes) throw new GatewayError('GW_ERR_UPSTREAM_BAD_RESPONSE', `VirusTotal's response exceeded ${maxBytes} bytes`);
+    return body;
+  }
   const chunks: Buffer[] = [];
   let size = 0;
   try {

@@ -35,6 +35,8 @@ export async function restRoutes(app: FastifyInstance, opts: RestRoutesOptions):
         reply.code(upstream.statusCode);
         if (upstream.contentType !== undefined) reply.header('content-type', upstream.contentType);
         if (upstream.retryAfter !== undefined) reply.header('retry-after', upstream.retryAfter);
+        // An empty answer stays empty: no body, and no content type invented for it.
+        if (Buffer.isBuffer(upstream.body) && upstream.body.length === 0) return reply.send();
         return reply.send(upstream.body);
       },
     };

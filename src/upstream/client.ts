@@ -4,7 +4,7 @@ import { GatewayError } from '../errors.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CircuitBreaker, type CircuitBreakerOptions, type CircuitState } from './circuit-breaker.js';
 import { bodyFailure, upstreamFailure } from './error-mapping.js';
-import { ResponseGuard } from './response-guard.js';
+import { redact, ResponseGuard } from './response-guard.js';
 import { backoffDelay, RETRYABLE_STATUSES, type RetryPolicy } from './retry-policy.js';
 
 function discard(body: Readable): void {
@@ -38,8 +38,12 @@ export interface UpstreamResponse {
   contentType: string | undefined;
   /** VirusTotal's Retry-After, the one response header besides Content-Type that a caller needs. */
   retryAfter: string | undefined;
-  body: Readable;
+  /** A small answer of declared length, read whole (one write to the caller); any other answer as a stream. */
+  body: Buffer | Readable;
 }
+
+/** Answers up to this size with a declared length are read whole: cheaper than stream plumbing per request. */
+const WHOLE_BODY_BYTES = 64 * 1024;
 
 function firstValue(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value[0] : value;
@@ -123,6 +127,19 @@ export class UpstreamClient {
       throw new GatewayError('GW_ERR_UPSTREAM_BAD_RESPONSE', `VirusTotal's response exceeded ${this.opts.maxResponseBytes} bytes`);
     }
 
+    const contentType = firstValue(res.headers['content-type']);
+    const retryAfter = firstValue(res.headers['retry-after']);
+    if (Number.isFinite(declared) && declared <= WHOLE_BODY_BYTES) {
+      let bytes: Buffer;
+      try {
+        bytes = Buffer.from(await res.body.arrayBuffer());
+      } catch (err) {
+        this.breaker.failure();
+        throw bodyFailure(err);
+      }
+      return { statusCode: res.statusCode, contentType, retryAfter, body: redact(bytes, this.secrets) };
+    }
+
     const guard = new ResponseGuard(this.opts.maxResponseBytes, this.secrets);
     const body = res.body;
     body.on('error', (err) => {
@@ -135,8 +152,8 @@ export class UpstreamClient {
     body.pipe(guard);
     return {
       statusCode: res.statusCode,
-      contentType: firstValue(res.headers['content-type']),
-      retryAfter: firstValue(res.headers['retry-after']),
+      contentType,
+      retryAfter,
       body: guard,
     };
   }
