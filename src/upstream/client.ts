@@ -142,11 +142,15 @@ export class UpstreamClient {
 
     const guard = new ResponseGuard(this.opts.maxResponseBytes, this.secrets);
     const body = res.body;
+    let abandoned = false;
     body.on('error', (err) => {
+      // A caller hanging up aborts the body too: that says nothing about VirusTotal's health.
+      if (abandoned) return;
       this.breaker.failure();
       guard.destroy(bodyFailure(err));
     });
     guard.on('close', () => {
+      abandoned = true;
       if (!body.destroyed) discard(body);
     });
     body.pipe(guard);

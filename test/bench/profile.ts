@@ -1,0 +1,47 @@
+import { mkdirSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { runLoad, type LoadResult } from './load.js';
+import type { Scenario } from './scenarios.js';
+import { gatewayEnvironment, startGateway, type BenchSetup } from './targets.js';
+
+export interface ProfileRun {
+  file: string;
+  load: LoadResult;
+  /** The measured load's start and end on the monotonic clock (µs), the profile's own time base. */
+  fromUs: number;
+  toUs: number;
+}
+
+const nowUs = (): number => Number(process.hrtime.bigint() / 1000n);
+
+/**
+ * The gateway under `node --cpu-prof` (its own instance, its own audit log), driven by one scenario for
+ * `seconds` after a 1 s warm-up, then stopped with SIGTERM: Node writes the profile as the process exits.
+ */
+export async function profileGateway(setup: BenchSetup, upstreamUrl: string, scenario: Scenario, seconds: number): Promise<ProfileRun> {
+  const dir = join(setup.workDir, 'cpu-profile');
+  mkdirSync(dir, { recursive: true });
+  const env = await gatewayEnvironment(setup, upstreamUrl, 'audit-profile');
+  const gateway = await startGateway(env, ['--cpu-prof', `--cpu-prof-dir=${dir}`], 'gateway (profiled)');
+  let load: LoadResult;
+  let fromUs: number;
+  let toUs: number;
+  try {
+    const spec = {
+      url: `http://127.0.0.1:${env.PORT ?? ''}${scenario.path}`,
+      method: scenario.method,
+      headers: { ...scenario.headers, authorization: `Bearer ${setup.token}` },
+      ...(scenario.body === undefined ? {} : { body: scenario.body }),
+      connections: scenario.connections,
+    };
+    await runLoad({ ...spec, durationS: 1 });
+    fromUs = nowUs();
+    load = await runLoad({ ...spec, durationS: seconds });
+    toUs = nowUs();
+  } finally {
+    await gateway.stop();
+  }
+  const file = readdirSync(dir).find((f) => f.endsWith('.cpuprofile'));
+  if (file === undefined) throw new Error(`no .cpuprofile in ${dir}; gateway output:\n${gateway.output()}`);
+  return { file: join(dir, file), load, fromUs, toUs };
+}
