@@ -9,9 +9,8 @@
 import { accessSync, constants, existsSync, fstatSync, mkdirSync, renameSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { AuditEntry } from './audit-entry.js';
-import { GENESIS_HASH, lineHash } from './chain-hash.js';
-import { lineRecord } from './line-record.js';
-import { PinoLineFormatter } from './pino-line-formatter.js';
+import { canonicalTextHash, GENESIS_HASH } from './chain-hash.js';
+import { lineTexts } from './line-text.js';
 import { resumePoint } from './resume-point.js';
 import { listRotated, rotatedPath } from './rotated-files.js';
 import { SyncAppender } from './sync-appender.js';
@@ -34,12 +33,11 @@ export class AuditLog {
   private readonly maxBytes: number;
   private readonly rotateDaily: boolean;
   private readonly now: () => Date;
-  private readonly formatter = new PinoLineFormatter();
   private appender: SyncAppender | null = null;
   private prevHash = GENESIS_HASH;
   private chainRestart = false;
-  /** UTC day (YYYY-MM-DD) of the lines in the live file. */
-  private day = '';
+  /** UTC day number (days since the epoch) of the lines in the live file. */
+  private day = 0;
   private rotationRetryAt = 0;
   private closed = false;
 
@@ -72,9 +70,9 @@ export class AuditLog {
   write(entry: AuditEntry): void {
     if (this.closed) throw new Error(`audit log ${this.path} is closed`);
     try {
-      const record = lineRecord(entry, this.prevHash, this.chainRestart);
-      const hash = lineHash(this.prevHash, record);
-      this.append(this.formatter.format({ ...record, hash }));
+      const texts = lineTexts(entry, this.prevHash, this.chainRestart);
+      const hash = canonicalTextHash(this.prevHash, texts.hashed);
+      this.append(texts.written(hash));
       this.prevHash = hash;
       this.chainRestart = false;
     } catch (err) {
@@ -125,7 +123,7 @@ export class AuditLog {
     const appender = this.appender ?? this.reopen();
     if (this.path === STDOUT) return appender;
     const now = this.now();
-    const today = utcDay(now);
+    const today = utcDay(now.getTime());
     if (appender.size === 0) {
       this.day = today;
       return appender;
@@ -178,13 +176,16 @@ export class AuditLog {
     this.appender = appender;
     this.prevHash = resume.prevHash;
     this.chainRestart = resume.chainRestart;
-    this.day = resume.day ?? utcDay(this.now());
+    this.day = utcDay(resume.day === null ? this.now().getTime() : Date.parse(resume.day));
     return appender;
   }
 }
 
-function utcDay(date: Date): string {
-  return date.toISOString().slice(0, 10);
+const DAY_MS = 86_400_000;
+
+/** Days since the epoch, UTC (JavaScript time has no leap seconds: every day is DAY_MS long). */
+function utcDay(ms: number): number {
+  return Math.floor(ms / DAY_MS);
 }
 
 function closeQuietly(appender: SyncAppender): void {

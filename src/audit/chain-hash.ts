@@ -23,5 +23,10 @@ export function isChainHash(value: unknown): value is string {
 
 /** `line` is everything the written line holds except `hash`, so including `prevHash`. */
 export function lineHash(prevHash: string, line: object): string {
-  return createHash('sha256').update(`${prevHash}\n${canonicalJson(line)}`, 'utf8').digest('hex');
+  return canonicalTextHash(prevHash, canonicalJson(line));
+}
+
+/** The same hash from a line's canonical JSON text, when the writer already has it. */
+export function canonicalTextHash(prevHash: string, canonicalText: string): string {
+  return createHash('sha256').update(`${prevHash}\n${canonicalText}`, 'utf8').digest('hex');
 }

@@ -1,0 +1,76 @@
+import type { AuditEntry } from './audit-entry.js';
+
+/** A line holds the entry's fields, then `prevHash` and, on the first line of a restarted chain, `chainRestart`. */
+type LineKey = keyof AuditEntry | 'prevHash' | 'chainRestart';
+
+/**
+ * The two serialisations of one audit line, both by the native JSON.stringify (no second formatter, no hand-written
+ * serialiser on the hot path):
+ *
+ * - `hashed`: the canonical JSON that chain-hash.ts defines the hash over: keys sorted at every depth, no whitespace.
+ *   The object below lists its keys in sorted order and the nested objects are key-sorted copies, so JSON.stringify
+ *   writes exactly canonicalJson's output (a property test holds the two together).
+ * - `written`: the same fields in reading order (time first), with `hash` last, newline-terminated.
+ *
+ * JSON.stringify escapes lone surrogates, so a line always is valid UTF-8 and reads back to the string that was hashed.
+ */
+export function lineTexts(entry: AuditEntry, prevHash: string, chainRestart: boolean): { hashed: string; written: (hash: string) => string } {
+  const restart = chainRestart ? true : undefined;
+  const hashed = JSON.stringify({
+    bodySha256: entry.bodySha256,
+    chainRestart: restart,
+    change: entry.change === undefined ? undefined : sortedKeys(entry.change),
+    channel: entry.channel,
+    clientId: entry.clientId,
+    clientIp: entry.clientIp,
+    durationMs: entry.durationMs,
+    errorCode: entry.errorCode,
+    method: entry.method,
+    operation: entry.operation,
+    outcome: entry.outcome,
+    path: entry.path,
+    prevHash,
+    requestId: entry.requestId,
+    status: entry.status,
+    targets: sortedKeys(entry.targets),
+    time: entry.time,
+    upstreamMs: entry.upstreamMs,
+    upstreamStatus: entry.upstreamStatus,
+  } satisfies Record<LineKey, unknown>);
+  const reading = JSON.stringify({
+    time: entry.time,
+    requestId: entry.requestId,
+    channel: entry.channel,
+    clientId: entry.clientId,
+    clientIp: entry.clientIp,
+    operation: entry.operation,
+    method: entry.method,
+    path: entry.path,
+    targets: entry.targets,
+    outcome: entry.outcome,
+    status: entry.status,
+    upstreamStatus: entry.upstreamStatus,
+    errorCode: entry.errorCode,
+    durationMs: entry.durationMs,
+    upstreamMs: entry.upstreamMs,
+    change: entry.change,
+    bodySha256: entry.bodySha256,
+    prevHash,
+    chainRestart: restart,
+  } satisfies Record<LineKey, unknown>);
+  return { hashed, written: (hash) => `${reading.slice(0, -1)},"hash":"${hash}"}\n` };
+}
+
+/**
+ * A copy of plain JSON data with object keys in sorted order at every depth (arrays keep their order). JavaScript
+ * puts integer-like keys first whatever the insertion order; the entries' objects (targets, change summaries) have
+ * fixed, named keys only.
+ */
+function sortedKeys(value: unknown): unknown {
+  if (value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) return value.map(sortedKeys);
+  const source = value as Record<string, unknown>;
+  const sorted: Record<string, unknown> = {};
+  for (const key of Object.keys(source).sort()) sorted[key] = sortedKeys(source[key]);
+  return sorted;
+}
