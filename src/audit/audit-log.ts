@@ -24,6 +24,19 @@ export interface AuditLogOptions {
   now?: () => Date;
 }
 
+interface ChainedLine {
+  entry: AuditEntry;
+  /** The line as written, newline-terminated. */
+  text: string;
+  /** The chain state before this line, to go back to if it is not written. */
+  prevHash: string;
+  chainRestart: boolean;
+}
+
+interface QueuedLine extends ChainedLine {
+  done: (err: Error | null) => void;
+}
+
 const STDOUT = '-';
 /** After a failed rename, rotation is retried this much later; lines keep going to the current file meanwhile. */
 const ROTATION_RETRY_MS = 60_000;
@@ -34,6 +47,8 @@ export class AuditLog {
   private readonly rotateDaily: boolean;
   private readonly now: () => Date;
   private appender: SyncAppender | null = null;
+  /** Lines chained by enqueue() and not yet written (all in the current turn of the event loop). */
+  private queued: QueuedLine[] = [];
   private prevHash = GENESIS_HASH;
   private chainRestart = false;
   /** UTC day number (days since the epoch) of the lines in the live file. */
@@ -69,15 +84,42 @@ export class AuditLog {
   /** Appends the entry's line and returns once it is in the file; throws if it is not. */
   write(entry: AuditEntry): void {
     if (this.closed) throw new Error(`audit log ${this.path} is closed`);
+    // Lines queued before this one go first: the file keeps the order of the chain.
+    this.flushQueued();
+    let line: ChainedLine;
     try {
-      const texts = lineTexts(entry, this.prevHash, this.chainRestart);
-      const hash = canonicalTextHash(this.prevHash, texts.hashed);
-      this.append(texts.written(hash));
-      this.prevHash = hash;
-      this.chainRestart = false;
+      this.openForChain();
+      line = this.chain(entry);
     } catch (err) {
       throw new Error(`audit log ${this.path}: write failed: ${messageOf(err)}`, { cause: err });
     }
+    try {
+      this.append(line.text);
+    } catch (err) {
+      this.unchain(line);
+      throw new Error(`audit log ${this.path}: write failed: ${messageOf(err)}`, { cause: err });
+    }
+  }
+
+  /**
+   * Group commit: chains the entry's line now (the chain follows the order of calls) and calls back once the line is
+   * in the file, written in one go with every other line queued in the same turn of the event loop. The callback
+   * gets an Error if the line is not in the file; the lines before it may be.
+   */
+  enqueue(entry: AuditEntry, done: (err: Error | null) => void): void {
+    if (this.closed) {
+      done(new Error(`audit log ${this.path} is closed`));
+      return;
+    }
+    let line: ChainedLine;
+    try {
+      line = this.chain(entry);
+    } catch (err) {
+      done(new Error(`audit log ${this.path}: write failed: ${messageOf(err)}`, { cause: err }));
+      return;
+    }
+    this.queued.push({ ...line, done });
+    if (this.queued.length === 1) setImmediate(this.flushQueuedSoon);
   }
 
   /** For a readiness probe: open, writable, and the file at `path` is still the one being written. */
@@ -98,13 +140,83 @@ export class AuditLog {
     }
   }
 
-  /** Flushes synchronously and closes; later writes throw. */
+  /** Writes what is queued, flushes synchronously and closes; later writes throw. */
   close(): void {
     if (this.closed) return;
+    this.flushQueued();
     this.closed = true;
     const appender = this.appender;
     this.appender = null;
     appender?.close();
+  }
+
+  /** The entry's line, chained to the one before; the chain moves on at once (unchain undoes it). */
+  private chain(entry: AuditEntry): ChainedLine {
+    const prevHash = this.prevHash;
+    const chainRestart = this.chainRestart;
+    const texts = lineTexts(entry, prevHash, chainRestart);
+    const hash = canonicalTextHash(prevHash, texts.hashed);
+    this.prevHash = hash;
+    this.chainRestart = false;
+    return { entry, text: texts.written(hash), prevHash, chainRestart };
+  }
+
+  /**
+   * Opens the live file if a failure closed it. Reopening takes the chain up from the last line on disk, so it must
+   * happen before lines are chained; lines queued meanwhile are chained anew (see flushQueued).
+   */
+  private openForChain(): boolean {
+    if (this.appender !== null) return false;
+    this.reopen();
+    return true;
+  }
+
+  /** A line that did not reach the file: the chain goes on from the line before it. */
+  private unchain(line: ChainedLine): void {
+    this.prevHash = line.prevHash;
+    this.chainRestart = line.chainRestart;
+  }
+
+  private readonly flushQueuedSoon = (): void => {
+    this.flushQueued();
+  };
+
+  /** Writes the queued lines, as few writes as rotation allows, and answers each line's callback. */
+  private flushQueued(): void {
+    const batch = this.queued;
+    if (batch.length === 0) return;
+    this.queued = [];
+    let written = 0;
+    let failure: Error | null = null;
+    try {
+      if (this.openForChain()) {
+        for (const line of batch) Object.assign(line, this.chain(line.entry));
+      }
+    } catch (err) {
+      failure = new Error(`audit log ${this.path}: write failed: ${messageOf(err)}`, { cause: err });
+    }
+    while (failure === null && written < batch.length) {
+      // Lines for one file: as many as fit before the size limit (always at least one).
+      let text = batch[written]!.text;
+      let end = written + 1;
+      try {
+        const appender = this.appenderFor(Buffer.byteLength(text));
+        let bytes = Buffer.byteLength(text);
+        for (; end < batch.length; end++) {
+          const next = Buffer.byteLength(batch[end]!.text);
+          if (this.maxBytes > 0 && appender.size + bytes + next > this.maxBytes) break;
+          text += batch[end]!.text;
+          bytes += next;
+        }
+        this.append(text);
+      } catch (err) {
+        failure = new Error(`audit log ${this.path}: write failed: ${messageOf(err)}`, { cause: err });
+        break;
+      }
+      written = end;
+    }
+    if (failure !== null) this.unchain(batch[written]!);
+    for (let i = 0; i < batch.length; i++) batch[i]!.done(i < written ? null : failure);
   }
 
   private append(line: string): void {

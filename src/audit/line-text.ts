@@ -1,4 +1,5 @@
 import type { AuditEntry } from './audit-entry.js';
+import { canonicalJson } from './canonical-json.js';
 
 /** A line holds the entry's fields, then `prevHash` and, on the first line of a restarted chain, `chainRestart`. */
 type LineKey = keyof AuditEntry | 'prevHash' | 'chainRestart';
@@ -16,10 +17,11 @@ type LineKey = keyof AuditEntry | 'prevHash' | 'chainRestart';
  */
 export function lineTexts(entry: AuditEntry, prevHash: string, chainRestart: boolean): { hashed: string; written: (hash: string) => string } {
   const restart = chainRestart ? true : undefined;
-  const hashed = JSON.stringify({
+  const seen = { integerKey: false };
+  const hashedFields = {
     bodySha256: entry.bodySha256,
     chainRestart: restart,
-    change: entry.change === undefined ? undefined : sortedKeys(entry.change),
+    change: entry.change === undefined ? undefined : sortedKeys(entry.change, seen),
     channel: entry.channel,
     clientId: entry.clientId,
     clientIp: entry.clientIp,
@@ -32,11 +34,14 @@ export function lineTexts(entry: AuditEntry, prevHash: string, chainRestart: boo
     prevHash,
     requestId: entry.requestId,
     status: entry.status,
-    targets: sortedKeys(entry.targets),
+    targets: sortedKeys(entry.targets, seen),
     time: entry.time,
     upstreamMs: entry.upstreamMs,
     upstreamStatus: entry.upstreamStatus,
-  } satisfies Record<LineKey, unknown>);
+  } satisfies Record<LineKey, unknown>;
+  // JavaScript keeps integer-like keys ("7") ahead of the others whatever the insertion order; the entries' own
+  // objects never have them, but the log takes any content, so such a line is hashed by the slower serialiser.
+  const hashed = seen.integerKey ? canonicalJson(hashedFields) : JSON.stringify(hashedFields);
   const reading = JSON.stringify({
     time: entry.time,
     requestId: entry.requestId,
@@ -61,16 +66,18 @@ export function lineTexts(entry: AuditEntry, prevHash: string, chainRestart: boo
   return { hashed, written: (hash) => `${reading.slice(0, -1)},"hash":"${hash}"}\n` };
 }
 
-/**
- * A copy of plain JSON data with object keys in sorted order at every depth (arrays keep their order). JavaScript
- * puts integer-like keys first whatever the insertion order; the entries' objects (targets, change summaries) have
- * fixed, named keys only.
- */
-function sortedKeys(value: unknown): unknown {
+const INTEGER_KEY = /^(?:0|[1-9][0-9]*)$/;
+
+/** A copy of plain JSON data with object keys in sorted order at every depth (arrays keep their order). */
+function sortedKeys(value: unknown, seen: { integerKey: boolean }): unknown {
   if (value === null || typeof value !== 'object') return value;
-  if (Array.isArray(value)) return value.map(sortedKeys);
+  if (Array.isArray(value)) return value.map((item: unknown) => sortedKeys(item, seen));
   const source = value as Record<string, unknown>;
-  const sorted: Record<string, unknown> = {};
-  for (const key of Object.keys(source).sort()) sorted[key] = sortedKeys(source[key]);
+  // No prototype: a key named "__proto__" must stay a key.
+  const sorted = Object.create(null) as Record<string, unknown>;
+  for (const key of Object.keys(source).sort()) {
+    if (INTEGER_KEY.test(key)) seen.integerKey = true;
+    sorted[key] = sortedKeys(source[key], seen);
+  }
   return sorted;
 }

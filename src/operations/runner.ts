@@ -29,7 +29,8 @@ export function createRunner(operations: readonly Operation[], upstream: Upstrea
     authorize(op, input, ctx.client);
     const path = paths.get(op);
     if (path === undefined) throw new GatewayError('GW_ERR_INTERNAL', `operation ${op.name} is not in the catalog`);
-    await limits.upstream();
+    const budget = limits.upstream();
+    if (budget instanceof Promise) await budget;
     const started = performance.now();
     const response = await upstream.request({
       method: op.method,

@@ -9,7 +9,7 @@ import type { AuditLog } from '../audit/audit-log.js';
 import { GatewayError, vtErrorBody } from '../errors.js';
 
 export interface AuditPluginOptions {
-  audit: AuditLog;
+  audit: Pick<AuditLog, 'write' | 'enqueue'>;
   /** Path prefixes not worth a line: probes, metrics and Swagger UI's static files. */
   skip: readonly string[];
   /** Called with every entry once it is on the record (metrics count requests from it). */
@@ -53,41 +53,55 @@ function entryFor(request: FastifyRequest, reply: FastifyReply): AuditEntry {
 
 /**
  * Writes the audit line in onSend, before the first byte of the response leaves: a caller never holds an answer
- * whose request is not on the record. If the line cannot be written, the answer becomes a 503 instead.
+ * whose request is not on the record. If the line cannot be written, the answer becomes a 503 instead. Lines of the
+ * answers ready in one turn of the event loop go to the file in one write (AuditLog.enqueue).
  */
 async function auditPlugin(app: FastifyInstance, opts: AuditPluginOptions): Promise<void> {
+  const recorded = (request: FastifyRequest, entry: AuditEntry, err: Error | null): boolean => {
+    if (err === null) {
+      opts.onRecorded(entry);
+      return true;
+    }
+    opts.onWriteFailure(err);
+    request.log.error({ err }, 'audit write failed');
+    return false;
+  };
   const record = (request: FastifyRequest, reply: FastifyReply): boolean => {
     const entry = entryFor(request, reply);
     try {
       opts.audit.write(entry);
     } catch (err) {
-      opts.onWriteFailure(err);
-      request.log.error({ err }, 'audit write failed');
-      return false;
+      return recorded(request, entry, err as Error);
     }
-    opts.onRecorded(entry);
-    return true;
+    return recorded(request, entry, null);
   };
   // Fastify answers a malformed URL before routing, without onSend hooks: its handler records through this.
   app.decorate('auditRequest', record);
 
-  app.addHook('onSend', async (request, reply, payload) => {
-    if (opts.skip.some((prefix) => request.url.startsWith(prefix))) return payload;
-    if (record(request, reply)) {
-      if (payload instanceof Readable) {
-        // The status is on the record as sent. If VirusTotal's body breaks off after bytes left, say so too;
-        // before any byte left, Fastify's error handler answers 502 instead and that gets its own line.
-        payload.once('error', () => {
-          if (!reply.raw.headersSent) return;
-          request.gatewayError = new GatewayError('GW_ERR_UPSTREAM_BAD_RESPONSE', "VirusTotal's response broke off mid-body");
-          record(request, reply);
-        });
-      }
-      return payload;
+  app.addHook('onSend', (request, reply, payload, done) => {
+    if (opts.skip.some((prefix) => request.url.startsWith(prefix))) {
+      done(null, payload);
+      return;
     }
-    if (payload instanceof Readable) payload.destroy();
-    reply.code(503).header('content-type', 'application/json').header('retry-after', '5');
-    return AUDIT_FAILED;
+    const entry = entryFor(request, reply);
+    if (payload instanceof Readable) {
+      // The status is on the record as sent. If VirusTotal's body breaks off after bytes left, say so too;
+      // before any byte left, Fastify's error handler answers 502 instead and that gets its own line.
+      payload.once('error', () => {
+        if (!reply.raw.headersSent) return;
+        request.gatewayError = new GatewayError('GW_ERR_UPSTREAM_BAD_RESPONSE', "VirusTotal's response broke off mid-body");
+        record(request, reply);
+      });
+    }
+    opts.audit.enqueue(entry, (err) => {
+      if (recorded(request, entry, err)) {
+        done(null, payload);
+        return;
+      }
+      if (payload instanceof Readable) payload.destroy();
+      reply.code(503).header('content-type', 'application/json').header('retry-after', '5');
+      done(null, AUDIT_FAILED);
+    });
   });
 }
 

@@ -5,8 +5,8 @@ import { canonicalJson } from '../../src/audit/canonical-json.js';
 import { canonicalTextHash, lineHash } from '../../src/audit/chain-hash.js';
 import { lineTexts } from '../../src/audit/line-text.js';
 
-// Keys as the entries' objects have them: named, never integer-like (JavaScript orders those first).
-const key = fc.stringMatching(/^[A-Za-z_][A-Za-z0-9_]{0,11}$/);
+// Named keys as the entries' objects have them, and integer-like ones, which JavaScript orders first.
+const key = fc.oneof(fc.stringMatching(/^[A-Za-z_][A-Za-z0-9_]{0,11}$/), fc.nat().map(String), fc.string({ unit: 'binary', maxLength: 6 }), fc.constant('__proto__'));
 // Any UTF-16 text, lone surrogates included.
 const text = fc.string({ unit: 'binary', maxLength: 24 });
 const json = fc.letrec((tie) => ({

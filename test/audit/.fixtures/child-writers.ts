@@ -45,6 +45,43 @@ export function sizeLimitedWriter(path: string): void {
   writeFully(1, JSON.stringify({ written, errors }));
 }
 
+/**
+ * sizeLimitedWriter for group commit: queues batches of 7 lines per turn of the event loop until the file size limit
+ * makes them fail, then one batch more; reports which request ids were acknowledged and which got an error.
+ */
+export function sizeLimitedQueuedWriter(path: string): void {
+  // Under tap, signal-exit re-raises a signal that nothing else listens to once the event loop gets to it.
+  process.on('SIGXFSZ', () => {});
+  const log = AuditLog.open({ path });
+  const acknowledged: string[] = [];
+  const errors: string[] = [];
+  let failedBatches = 0;
+  let i = 0;
+  const batch = (): void => {
+    let failedHere = false;
+    let pending = 7;
+    for (let n = 0; n < 7; n++, i++) {
+      const requestId = `req-${i}`;
+      log.enqueue(sampleEntry(i, { requestId }), (err) => {
+        if (err === null) acknowledged.push(requestId);
+        else {
+          errors.push(err.message);
+          failedHere = true;
+        }
+        if (--pending > 0) return;
+        if (failedHere) failedBatches += 1;
+        if (failedBatches < 2 && i < 10_000) {
+          batch();
+          return;
+        }
+        log.close();
+        writeFully(1, JSON.stringify({ acknowledged, errors }));
+      });
+    }
+  };
+  batch();
+}
+
 function writeFully(fd: number, text: string): void {
   const bytes = Buffer.from(text);
   let done = 0;
