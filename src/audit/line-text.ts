@@ -68,16 +68,36 @@ export function lineTexts(entry: AuditEntry, prevHash: string, chainRestart: boo
 
 const INTEGER_KEY = /^(?:0|[1-9][0-9]*)$/;
 
-/** A copy of plain JSON data with object keys in sorted order at every depth (arrays keep their order). */
+/**
+ * Plain JSON data with object keys in sorted order at every depth (arrays keep their order): the value itself when
+ * it already is (the common case, nothing allocated), else a sorted copy.
+ */
 function sortedKeys(value: unknown, seen: { integerKey: boolean }): unknown {
   if (value === null || typeof value !== 'object') return value;
-  if (Array.isArray(value)) return value.map((item: unknown) => sortedKeys(item, seen));
-  const source = value as Record<string, unknown>;
-  // No prototype: a key named "__proto__" must stay a key.
-  const sorted = Object.create(null) as Record<string, unknown>;
-  for (const key of Object.keys(source).sort()) {
-    if (INTEGER_KEY.test(key)) seen.integerKey = true;
-    sorted[key] = sortedKeys(source[key], seen);
+  if (Array.isArray(value)) {
+    let copy: unknown[] | undefined;
+    for (let i = 0; i < value.length; i++) {
+      const item: unknown = value[i];
+      const sorted = sortedKeys(item, seen);
+      if (sorted !== item) (copy ??= [...value])[i] = sorted;
+    }
+    return copy ?? value;
   }
+  const source = value as Record<string, unknown>;
+  const keys = Object.keys(source);
+  let changed = false;
+  const values = keys.map((key, i) => {
+    if (INTEGER_KEY.test(key)) seen.integerKey = true;
+    if (i > 0 && keys[i - 1]! > key) changed = true;
+    const item = source[key];
+    const sorted = sortedKeys(item, seen);
+    if (sorted !== item) changed = true;
+    return sorted;
+  });
+  if (!changed) return source;
+  const byKey = new Map(keys.map((key, i) => [key, values[i]]));
+  const sorted: Record<string, unknown> = {};
+  // defineProperty, not assignment: a key named "__proto__" must stay a key.
+  for (const key of keys.sort()) Object.defineProperty(sorted, key, { value: byKey.get(key), enumerable: true });
   return sorted;
 }

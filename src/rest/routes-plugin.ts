@@ -21,23 +21,34 @@ export async function restRoutes(app: FastifyInstance, opts: RestRoutesOptions):
       url: toFastifyPath(op.path),
       schema: routeSchema(op),
       config: { operation: op },
-      handler: async (request: FastifyRequest, reply: FastifyReply) => {
-        if (request.client === null) throw new GatewayError('GW_ERR_AUTH_REQUIRED', 'Not authenticated');
+      // Not an async function: a handler's promise resolved with the reply makes Fastify watch the response
+      // stream for its end (reply.then), work that every request would pay for nothing.
+      handler: (request: FastifyRequest, reply: FastifyReply): void => {
+        if (request.client === null) {
+          reply.send(new GatewayError('GW_ERR_AUTH_REQUIRED', 'Not authenticated'));
+          return;
+        }
         const input: ValidatedInput = {
           params: request.params as Record<string, string>,
           query: (request.query ?? {}) as Record<string, unknown>,
           body: request.body,
         };
         request.input = input;
-        const upstream = await opts.run(op, input, { client: request.client, requestId: request.id });
-        request.upstreamMs = upstream.upstreamMs;
-        request.upstreamStatus = upstream.statusCode;
-        reply.code(upstream.statusCode);
-        if (upstream.contentType !== undefined) reply.header('content-type', upstream.contentType);
-        if (upstream.retryAfter !== undefined) reply.header('retry-after', upstream.retryAfter);
-        // An empty answer stays empty: no body, and no content type invented for it.
-        if (Buffer.isBuffer(upstream.body) && upstream.body.length === 0) return reply.send();
-        return reply.send(upstream.body);
+        opts
+          .run(op, input, { client: request.client, requestId: request.id })
+          .then((upstream) => {
+            request.upstreamMs = upstream.upstreamMs;
+            request.upstreamStatus = upstream.statusCode;
+            reply.code(upstream.statusCode);
+            if (upstream.contentType !== undefined) reply.header('content-type', upstream.contentType);
+            if (upstream.retryAfter !== undefined) reply.header('retry-after', upstream.retryAfter);
+            // An empty answer stays empty: no body, and no content type invented for it.
+            reply.send(Buffer.isBuffer(upstream.body) && upstream.body.length === 0 ? undefined : upstream.body);
+          })
+          .catch((err: unknown) => {
+            if (reply.sent) request.log.error({ err }, 'error after the answer was sent');
+            else reply.send(err);
+          });
       },
     };
     app.route(route);
