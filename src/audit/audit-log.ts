@@ -9,8 +9,8 @@
 import { accessSync, constants, existsSync, fstatSync, mkdirSync, renameSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { AuditEntry } from './audit-entry.js';
-import { canonicalTextHash, GENESIS_HASH } from './chain-hash.js';
-import { lineTexts } from './line-text.js';
+import { bodyHash, GENESIS_HASH, withHash } from './chain-hash.js';
+import { lineBody } from './line-text.js';
 import { resumePoint } from './resume-point.js';
 import { listRotated, rotatedPath } from './rotated-files.js';
 import { SyncAppender } from './sync-appender.js';
@@ -154,11 +154,11 @@ export class AuditLog {
   private chain(entry: AuditEntry): ChainedLine {
     const prevHash = this.prevHash;
     const chainRestart = this.chainRestart;
-    const texts = lineTexts(entry, prevHash, chainRestart);
-    const hash = canonicalTextHash(prevHash, texts.hashed);
+    const body = lineBody(entry, prevHash, chainRestart);
+    const hash = bodyHash(prevHash, body);
     this.prevHash = hash;
     this.chainRestart = false;
-    return { entry, text: texts.written(hash), prevHash, chainRestart };
+    return { entry, text: withHash(body, hash), prevHash, chainRestart };
   }
 
   /**

@@ -1,32 +1,45 @@
 /**
  * The audit log's hash chain.
  *
- * Every line is one JSON object: the entry's fields, `prevHash`, `hash`, and `"chainRestart": true` on the first line
- * written after the log found its previous last line unreadable. For a line L:
+ * Every line is one JSON object: the entry's fields, `prevHash`, `"chainRestart": true` on the first line written
+ * after the log found its previous last line unreadable, and last `hash`. A line L is written as
  *
- *   hash = lowercase hex SHA-256 of the UTF-8 bytes of   L.prevHash + "\n" + canonicalJson(L without its "hash" key)
+ *   BODY with its closing "}" replaced by   ,"hash":"<hash>"}
  *
- * canonicalJson sorts object keys at every depth and drops all whitespace (RFC 8785 / JCS for parsed JSON), so the
- * hash does not depend on the order in which pino wrote the keys. `prevHash` is the `hash` of the line before,
- * across rotated files; the very first line of a log has GENESIS_HASH (64 zeros).
+ * where BODY is the JSON object without `hash`, and
+ *
+ *   hash = lowercase hex SHA-256 of the UTF-8 bytes of   L.prevHash + "\n" + BODY
+ *
+ * So the hash covers the line's bytes exactly as written: any change to the line (a value, the order of its keys,
+ * a space) is seen, and a verifier in any language needs only string operations and SHA-256, no JSON
+ * canonicalisation. `prevHash` is the `hash` of the line before, across rotated files; the very first line of a log
+ * has GENESIS_HASH (64 zeros).
  */
-import { createHash } from 'node:crypto';
-import { canonicalJson } from './canonical-json.js';
+import { hash } from 'node:crypto';
 
 export const GENESIS_HASH = '0'.repeat(64);
 
 const HASH_PATTERN = /^[0-9a-f]{64}$/;
+/** The end of every line (without its newline): the hash member, last. */
+const HASH_MEMBER = /,"hash":"([0-9a-f]{64})"}$/;
 
 export function isChainHash(value: unknown): value is string {
   return typeof value === 'string' && HASH_PATTERN.test(value);
 }
 
-/** `line` is everything the written line holds except `hash`, so including `prevHash`. */
-export function lineHash(prevHash: string, line: object): string {
-  return canonicalTextHash(prevHash, canonicalJson(line));
+/** The hash of a line whose body (the JSON object without `hash`) is `body`. */
+export function bodyHash(prevHash: string, body: string): string {
+  return hash('sha256', `${prevHash}\n${body}`, 'hex');
 }
 
-/** The same hash from a line's canonical JSON text, when the writer already has it. */
-export function canonicalTextHash(prevHash: string, canonicalText: string): string {
-  return createHash('sha256').update(`${prevHash}\n${canonicalText}`, 'utf8').digest('hex');
+/** The written line (newline-terminated) for a body and its hash. */
+export function withHash(body: string, lineHash: string): string {
+  return `${body.slice(0, -1)},"hash":"${lineHash}"}\n`;
+}
+
+/** A line's body and the hash it states, or null when the line does not end with a hash member. */
+export function splitLine(line: string): { body: string; hash: string } | null {
+  const member = HASH_MEMBER.exec(line);
+  if (member === null) return null;
+  return { body: `${line.slice(0, member.index)}}`, hash: member[1] ?? '' };
 }

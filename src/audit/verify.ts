@@ -6,7 +6,7 @@
  * in the order given), or has a `hash` that does not match its content. A chain restart is always reported as a
  * break: the writer only restarts when it found the line before unreadable, so lines may be missing there.
  */
-import { GENESIS_HASH, isChainHash, lineHash } from './chain-hash.js';
+import { bodyHash, GENESIS_HASH, isChainHash, splitLine } from './chain-hash.js';
 import { fileLines } from './file-lines.js';
 
 export interface VerifyResult {
@@ -80,16 +80,19 @@ function checkLine(text: string, terminated: boolean, expectedPrevHash: string |
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return { ok: false, reason: 'not a JSON object' };
   const { hash, ...content } = parsed as Record<string, unknown>;
   const prevHash = content.prevHash;
-  if (!isChainHash(hash)) return { ok: false, reason: 'no "hash" of 64 lowercase hex digits' };
-  if (!isChainHash(prevHash)) return { ok: false, reason: 'no "prevHash" of 64 lowercase hex digits' };
   if (content.chainRestart === true) {
     return {
       ok: false,
       reason: 'the writer restarted the chain here ("chainRestart": true): the line before was unreadable when it reopened the log',
     };
   }
+  const split = splitLine(text);
+  if (!isChainHash(hash) || split === null || split.hash !== hash) {
+    return { ok: false, reason: 'no "hash" of 64 lowercase hex digits as the last member' };
+  }
+  if (!isChainHash(prevHash)) return { ok: false, reason: 'no "prevHash" of 64 lowercase hex digits' };
   if (expectedPrevHash !== null && prevHash !== expectedPrevHash) return { ok: false, reason: 'prevHash' };
-  if (lineHash(prevHash, content) !== hash) return { ok: false, reason: "hash does not match the line's content: the line was altered" };
+  if (bodyHash(prevHash, split.body) !== hash) return { ok: false, reason: "hash does not match the line's content: the line was altered" };
   return { ok: true, hash };
 }
 

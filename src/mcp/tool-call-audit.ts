@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { auditOutcome } from '../access/audit-outcome.js';
 import { auditTargets, changeSummary } from '../access/change-summary.js';
 import type { AuditEntry } from '../audit/audit-entry.js';
@@ -69,7 +69,7 @@ export function toolCallAuditEntry(caller: McpCaller, record: ToolCallRecord): A
   if (op !== null && record.input !== null && op.body !== undefined) {
     const change = changeSummary(op, record.input);
     if (change !== undefined) entry.change = change;
-    entry.bodySha256 = createHash('sha256').update(JSON.stringify(record.input.body)).digest('hex');
+    entry.bodySha256 = hash('sha256', JSON.stringify(record.input.body), 'hex');
   }
   return entry;
 }

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import fp from 'fastify-plugin';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -46,7 +46,7 @@ function entryFor(request: FastifyRequest, reply: FastifyReply): AuditEntry {
   if (op !== null && input !== null && op.body !== undefined) {
     const change = changeSummary(op, input);
     if (change !== undefined) entry.change = change;
-    entry.bodySha256 = createHash('sha256').update(JSON.stringify(input.body)).digest('hex');
+    entry.bodySha256 = hash('sha256', JSON.stringify(input.body), 'hex');
   }
   return entry;
 }

@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { hash, randomBytes } from 'node:crypto';
 
 export const tokenPrefix = 'vtgw_';
 
@@ -9,5 +9,5 @@ export function mintToken(): string {
 
 /** The lowercase hex SHA-256 of a token: all the clients file ever stores. */
 export function tokenDigest(token: string): string {
-  return createHash('sha256').update(token, 'utf8').digest('hex');
+  return hash('sha256', token, 'hex');
 }

@@ -1,7 +1,7 @@
 import { statSync, truncateSync } from 'node:fs';
 import { join } from 'node:path';
 import t from 'tap';
-import { lineHash } from '../../src/audit/chain-hash.js';
+import { bodyHash, withHash } from '../../src/audit/chain-hash.js';
 import { verifyAuditFiles } from '../../src/audit/verify.js';
 import { rawLines, seriesIn, writeEntries, writeRawLines, type WrittenLine } from './.fixtures/audit-files.js';
 
@@ -14,6 +14,12 @@ function intactLog(dir: string, count = 100): { path: string; lines: string[] } 
 
 function at(lines: string[], lineNumber: number): WrittenLine {
   return JSON.parse(lines[lineNumber - 1] ?? '') as WrittenLine;
+}
+
+/** A line with this content (prevHash included), hashed as the writer would. */
+function rehashed(content: Record<string, unknown> & { prevHash: string }): string {
+  const body = JSON.stringify(content);
+  return withHash(body, bodyHash(content.prevHash, body)).trimEnd();
 }
 
 function withLine(lines: string[], lineNumber: number, line: string): string[] {
@@ -33,11 +39,18 @@ t.test('tampering is detected at the first line it breaks', (t) => {
       'one field edited and that line re-hashed',
       (l) => {
         const { hash: _old, ...rest } = { ...at(l, 37), outcome: 'denied' };
-        return withLine(l, 37, JSON.stringify({ ...rest, hash: lineHash(rest.prevHash, rest) }));
+        return withLine(l, 37, rehashed(rest));
       },
       38,
       /prevHash does not match the hash of line 37: a line was deleted, inserted or moved/,
     ],
+    [
+      'the same content with two keys swapped',
+      (l) => withLine(l, 41, l[40]?.replace(/"method":"([A-Z]+)","path":("[^"]*")/, '"path":$2,"method":"$1"') ?? ''),
+      41,
+      /hash does not match the line's content: the line was altered/,
+    ],
+    ['a space added', (l) => withLine(l, 42, l[41]?.replace('"status":', '"status": ') ?? ''), 42, /hash does not match/],
     ['a line deleted', (l) => [...l.slice(0, 49), ...l.slice(50)], 50, /prevHash does not match the hash of line 49/],
     ['a copied line inserted', (l) => [...l.slice(0, 20), l[9] ?? '', ...l.slice(20)], 21, /prevHash does not match the hash of line 20/],
     [
@@ -45,7 +58,7 @@ t.test('tampering is detected at the first line it breaks', (t) => {
       (l) => {
         const forged = { ...at(l, 20), requestId: 'forged', prevHash: at(l, 20).hash };
         const { hash: _old, ...rest } = forged;
-        return [...l.slice(0, 20), JSON.stringify({ ...rest, hash: lineHash(rest.prevHash, rest) }), ...l.slice(20)];
+        return [...l.slice(0, 20), rehashed(rest), ...l.slice(20)];
       },
       22,
       /prevHash does not match the hash of line 21/,
