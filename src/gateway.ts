@@ -32,7 +32,7 @@ export async function startGateway(config: RuntimeConfig, clients?: ClientRegist
     maxBytes: config.auditMaxBytes,
     rotateDaily: config.auditRotateDaily,
   });
-  const redis = config.redisUrl === undefined ? undefined : connectRedis(config.redisUrl, log);
+  const redis = config.redisUrl === undefined ? undefined : await connectRedis(config.redisUrl, log);
   if (redis !== undefined && !(await waitForRedis(redis, 2000))) log.warn('redis not reachable yet; rate limits follow RATE_LIMIT_FAIL_OPEN');
   let mcpClosed: Promise<void> = Promise.resolve();
   const rest = await buildApp({

@@ -1,4 +1,5 @@
 import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** The repository root. */
@@ -11,3 +12,11 @@ export const resultsDir = join(root, 'test', 'bench', 'results');
 export const buildDir = join(resultsDir, 'build');
 /** Sources of the child processes, next to this file. */
 export const benchDir = join(root, 'test', 'bench');
+
+/** Node's flags in `npm start` (and the Dockerfile's CMD): the benchmark runs the gateway exactly as production does. */
+export function productionNodeFlags(): string[] {
+  const start = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start;
+  const words = start.split(' ');
+  if (words[0] !== 'node' || words.at(-1) !== 'dist/server.js') throw new Error(`npm start is not "node [flags] dist/server.js": ${start}`);
+  return words.slice(1, -1);
+}

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { freePort } from '../helpers/redis.js';
 import { startChild, type Child } from './child-process.js';
-import { distServer } from './paths.js';
+import { distServer, productionNodeFlags } from './paths.js';
 
 export type TargetId = 'A' | 'B' | 'C';
 
@@ -52,9 +52,9 @@ export async function gatewayEnvironment(setup: BenchSetup, upstreamUrl: string,
   };
 }
 
-/** Starts the built gateway (`node [nodeFlags] dist/server.js`) and waits for /healthz. */
+/** Starts the built gateway as `npm start` does (plus `nodeFlags`) and waits for /healthz. */
 export async function startGateway(env: Record<string, string>, nodeFlags: string[] = [], name = 'gateway'): Promise<Child> {
-  return startChild(name, [...nodeFlags, distServer], env, `http://127.0.0.1:${env.PORT ?? ''}/healthz`);
+  return startChild(name, [...productionNodeFlags(), ...nodeFlags, distServer], env, `http://127.0.0.1:${env.PORT ?? ''}/healthz`);
 }
 
 export async function startUpstream(script: string, vtKey: string): Promise<Target> {

@@ -76,7 +76,8 @@ t.test('the Dockerfile has the shape the deployment relies on', async (t) => {
     'apt lists are removed in the same layer',
   );
   t.same(lastOf(runtimeStage, 'ENTRYPOINT')?.json, TINI, 'ENTRYPOINT is tini, in exec form');
-  t.same(lastOf(runtimeStage, 'CMD')?.json, ['node', 'dist/server.js'], 'CMD starts the gateway, in exec form');
+  const npmStart = (JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start;
+  t.same(lastOf(runtimeStage, 'CMD')?.json, npmStart.split(' '), 'CMD starts the gateway as `npm start` does, in exec form');
 
   const user = lastOf(runtimeStage, 'USER')?.args ?? 'root';
   t.notOk(/^(root|0)(:|$)/.test(user), `runs as a non-root user (${user})`);
