@@ -22,6 +22,8 @@ export interface ValidatedInput {
   params: Record<string, string>;
   query: Record<string, unknown>;
   body: unknown;
+  /** The body as sent to VirusTotal, once serialised: the audit line hashes these very bytes. */
+  bodyJson?: string;
 }
 
 export interface Operation {

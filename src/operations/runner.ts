@@ -35,7 +35,7 @@ export function createRunner(operations: readonly Operation[], upstream: Upstrea
     const response = await upstream.request({
       method: op.method,
       path: path(input),
-      body: op.body === undefined ? undefined : JSON.stringify(input.body),
+      body: op.body === undefined ? undefined : (input.bodyJson ??= JSON.stringify(input.body)),
       requestId: ctx.requestId,
     });
     return { ...response, upstreamMs: performance.now() - started };

@@ -46,7 +46,7 @@ function entryFor(request: FastifyRequest, reply: FastifyReply): AuditEntry {
   if (op !== null && input !== null && op.body !== undefined) {
     const change = changeSummary(op, input);
     if (change !== undefined) entry.change = change;
-    entry.bodySha256 = hash('sha256', JSON.stringify(input.body), 'hex');
+    entry.bodySha256 = hash('sha256', input.bodyJson ?? JSON.stringify(input.body), 'hex');
   }
   return entry;
 }
