@@ -31,10 +31,22 @@ export class ResponseGuard extends Transform {
       callback(null, chunk);
       return;
     }
+    if (chunk.length > this.keep && !this.secretIn(chunk) && !this.secretIn(Buffer.concat([this.tail, chunk.subarray(0, this.keep)]))) {
+      // The common case, no secret anywhere: the chunk goes on without being copied; only the held-back end is.
+      if (this.tail.length > 0) this.push(this.tail);
+      const cut = chunk.length - this.keep;
+      this.tail = Buffer.from(chunk.subarray(cut));
+      callback(null, chunk.subarray(0, cut));
+      return;
+    }
     const data = redact(this.tail.length > 0 ? Buffer.concat([this.tail, chunk]) : chunk, this.secrets);
     const cut = Math.max(0, data.length - this.keep);
     this.tail = Buffer.from(data.subarray(cut));
     callback(null, cut > 0 ? data.subarray(0, cut) : undefined);
+  }
+
+  private secretIn(data: Buffer): boolean {
+    return this.secrets.some((secret) => secret.length > 0 && data.includes(secret));
   }
 
   override _flush(callback: TransformCallback): void {
