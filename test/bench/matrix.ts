@@ -1,5 +1,6 @@
 import { drive } from './drive.js';
 import type { LoadResult } from './load.js';
+import { readCpuUs } from './cpu-time.js';
 import { readRss, sampleRss } from './rss.js';
 import type { Scenario, ScenarioId } from './scenarios.js';
 import type { Target, TargetId } from './targets.js';
@@ -13,6 +14,8 @@ export interface Cell {
   rssBefore: number;
   /** The highest RSS sampled (every 50 ms) during warm-up and run. */
   rssPeak: number;
+  /** The target process's CPU time (user + system, /proc/<pid>/stat) during the measured run, per answer (µs). */
+  cpuUsPerRequest: number;
 }
 
 export interface MatrixOptions {
@@ -45,14 +48,18 @@ export async function runMatrix(targets: Record<TargetId, Target>, scenarios: re
         const sampler = sampleRss(target.child.pid);
         let load: LoadResult;
         let peak: number;
+        let cpuUs = Number.NaN;
         try {
           const warm = await drive(target, scenario, opts.warmupS, lastRps.get(key));
+          const cpuBefore = readCpuUs(target.child.pid) ?? Number.NaN;
           load = await drive(target, scenario, scenario.durationS, warm.rps);
+          cpuUs = (readCpuUs(target.child.pid) ?? Number.NaN) - cpuBefore;
         } finally {
           peak = sampler.stop().peak;
         }
         lastRps.set(key, load.rps);
-        const cell: Cell = { round, scenario: scenario.id, target: id, load, rssBefore, rssPeak: peak };
+        const answers = load.ok + load.non2xx;
+        const cell: Cell = { round, scenario: scenario.id, target: id, load, rssBefore, rssPeak: peak, cpuUsPerRequest: answers > 0 ? cpuUs / answers : Number.NaN };
         cells.push(cell);
         opts.onCell?.(cell);
       }

@@ -15,6 +15,8 @@ export interface TargetRow {
   mbPerSec: number;
   /** Highest RSS sampled in any round (MB). */
   rssPeakMB: number;
+  /** The target's CPU time per answer (µs), median over rounds. */
+  cpuUsPerRequest: number;
   non2xx: number;
   errors: number;
 }
@@ -24,6 +26,8 @@ export interface RatioRow {
   /** Medians over rounds of the ratio within each round (A and B measured back to back). */
   rpsAB: number;
   p99AB: number;
+  /** CPU time per answer, A over B. */
+  cpuAB: number;
   rpsAC: number;
   rpsABMin: number;
   rpsABMax: number;
@@ -87,6 +91,7 @@ export function summarize(
         p99: median(cs.map((c) => c.load.p99)),
         mbPerSec: median(cs.map((c) => c.load.bytesPerSec / MB)),
         rssPeakMB: max(cs.map((c) => c.rssPeak / MB)),
+        cpuUsPerRequest: median(cs.map((c) => c.cpuUsPerRequest)),
         non2xx: cs.reduce((n, c) => n + c.load.non2xx, 0),
         errors: cs.reduce((n, c) => n + c.load.errors, 0),
       });
@@ -96,6 +101,7 @@ export function summarize(
       scenario: s.id,
       rpsAB: median(rpsAB),
       p99AB: median(pairwise(cells, s.id, 'A', 'B', (c) => c.load.p99)),
+      cpuAB: median(pairwise(cells, s.id, 'A', 'B', (c) => c.cpuUsPerRequest)),
       rpsAC: median(pairwise(cells, s.id, 'A', 'C', (c) => c.load.rps)),
       rpsABMin: min(rpsAB),
       rpsABMax: max(rpsAB),
