@@ -7,7 +7,7 @@ import t from 'tap';
 import type { AuditEntry } from '../../src/audit/audit-entry.js';
 import { AuditLog } from '../../src/audit/audit-log.js';
 import { verifyAuditFiles } from '../../src/audit/verify.js';
-import { childArgs, parsedLines, rawLines, repoRoot, sampleEntry, writeEntries, writeRawLines, type WrittenLine } from './.fixtures/audit-files.js';
+import { childArgs, parsedLines, rawLines, repoRoot, runUnderFileSizeLimit, sampleEntry, writeEntries, writeRawLines, type WrittenLine } from './.fixtures/audit-files.js';
 
 const GENESIS = '0'.repeat(64);
 
@@ -134,14 +134,8 @@ t.test('isWritable: true while the file at path is the one being written', (t) =
 });
 
 t.test('a failed write throws, and the file keeps no fragment of it', (t) => {
-  // RLIMIT_FSIZE makes the write that crosses the limit short, and the next one fail with EFBIG.
   const path = join(t.testdir(), 'audit.log');
-  const script = `trap '' XFSZ; ulimit -f 64; exec "$0" "$@"`;
-  const result = spawnSync('bash', ['-c', script, process.execPath, ...childArgs('sizeLimitedWriter', [path])], {
-    cwd: repoRoot,
-    encoding: 'utf8',
-    timeout: 60_000,
-  });
+  const result = runUnderFileSizeLimit('sizeLimitedWriter', path);
   t.equal(result.status, 0, result.stderr);
   const report = JSON.parse(result.stdout) as { written: number; errors: string[] };
   t.ok(report.written > 10, 'lines went in until the limit');

@@ -1,10 +1,9 @@
-import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import t from 'tap';
 import { AuditLog } from '../../src/audit/audit-log.js';
 import { verifyAuditFiles } from '../../src/audit/verify.js';
-import { childArgs, parsedLines, repoRoot, sampleEntry } from './.fixtures/audit-files.js';
+import { parsedLines, runUnderFileSizeLimit, sampleEntry } from './.fixtures/audit-files.js';
 
 const requestIds = (path: string): string[] => parsedLines(path).map((line) => String(line.requestId));
 
@@ -76,14 +75,8 @@ t.test('a write to a full device fails every queued line, and the next ones too'
 });
 
 t.test('a batch cut short by the file size limit: exactly the acknowledged lines are in the file, the chain intact', async (t) => {
-  // RLIMIT_FSIZE makes the write that crosses the limit short and the next one fail with EFBIG.
   const path = join(t.testdir(), 'audit.log');
-  const script = `trap '' XFSZ; ulimit -f 64; exec "$0" "$@"`;
-  const result = spawnSync('bash', ['-c', script, process.execPath, ...childArgs('sizeLimitedQueuedWriter', [path])], {
-    cwd: repoRoot,
-    encoding: 'utf8',
-    timeout: 60_000,
-  });
+  const result = runUnderFileSizeLimit('sizeLimitedQueuedWriter', path);
   t.equal(result.status, 0, `${result.signal ?? ''} ${String(result.error ?? '')} ${result.stderr}`);
   const report = JSON.parse(result.stdout) as { acknowledged: string[]; errors: string[] };
   t.ok(report.acknowledged.length > 10, `lines went in until the limit (${report.acknowledged.length})`);

@@ -77,3 +77,12 @@ export function childArgs(writer: keyof typeof ChildWriters, args: string[]): st
   const module = JSON.stringify(new URL('./child-writers.ts', import.meta.url).href);
   return ['--import', 'tsx', '--input-type=module', '-e', `import { ${writer} } from ${module}; ${writer}(...${JSON.stringify(args)});`];
 }
+
+/**
+ * Runs a child writer under `ulimit -f 64` (64 KiB) with SIGXFSZ ignored: the write that crosses the limit is short
+ * and the next one fails with EFBIG.
+ */
+export function runUnderFileSizeLimit(writer: 'sizeLimitedWriter' | 'sizeLimitedQueuedWriter', path: string): SpawnSyncReturns<string> {
+  const script = `trap '' XFSZ; ulimit -f 64; exec "$0" "$@"`;
+  return spawnSync('bash', ['-c', script, process.execPath, ...childArgs(writer, [path])], { cwd: repoRoot, encoding: 'utf8', timeout: 60_000 });
+}
