@@ -15,7 +15,7 @@ import healthPlugin from './health/health-plugin.js';
 import hygienePlugin from './http/hygiene-plugin.js';
 import pressurePlugin from './http/pressure-plugin.js';
 import { rawErrorResponse } from './http/raw-error-response.js';
-import { requestIdFor } from './http/request-id.js';
+import { gatewayServerOptions } from './http/server-options.js';
 import { requestStateDefaults } from './http/request-state.js';
 import { typeboxValidatorCompiler } from './http/validator.js';
 import { GatewayMetrics } from './metrics/metrics.js';
@@ -71,12 +71,9 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   const trustProxy = csv(config.trustProxy);
   const app = Fastify({
     ...(opts.logger === false ? { logger: false } : { loggerInstance: opts.logger ?? (pino({ level: config.logLevel }) as FastifyBaseLogger) }),
+    ...gatewayServerOptions(trustProxy),
     bodyLimit: config.bodyLimitBytes,
-    genReqId: requestIdFor,
-    exposeHeadRoutes: false,
-    return503OnClosing: true,
     requestTimeout: 30_000,
-    trustProxy: trustProxy.length > 0 ? trustProxy : false,
     routerOptions: { ignoreTrailingSlash: false, maxParamLength: 512 },
     frameworkErrors: (error, request, reply) => {
       const gw = new GatewayError('GW_ERR_BAD_REQUEST', error.code === 'FST_ERR_BAD_URL' ? 'The request URL is malformed' : 'Bad request');
@@ -84,9 +81,6 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
       (reply as FastifyReply).code(gw.statusCode);
       request.server.auditRequest?.(request, reply as FastifyReply);
       void (reply as FastifyReply).send(vtErrorBody(gw.vtCode, gw.message));
-    },
-    clientErrorHandler: (_err, socket) => {
-      if (socket.writable) socket.end(rawErrorResponse(400, 'Malformed HTTP request'));
     },
   });
   app.server.on('connect', (_req, socket: Duplex) => {

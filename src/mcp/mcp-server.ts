@@ -8,8 +8,7 @@ import { GatewayError, vtErrorBody } from '../errors.js';
 import { toGatewayError } from '../http/error-reply.js';
 import errorsPlugin from '../http/errors-plugin.js';
 import hygienePlugin from '../http/hygiene-plugin.js';
-import { rawErrorResponse } from '../http/raw-error-response.js';
-import { requestIdFor } from '../http/request-id.js';
+import { gatewayServerOptions } from '../http/server-options.js';
 import { requestStateDefaults } from '../http/request-state.js';
 import type { OperationRunner } from '../operations/runner.js';
 import { mcpCaller } from './mcp-caller.js';
@@ -70,19 +69,13 @@ async function serveMcpPost(request: FastifyRequest, reply: FastifyReply, deps: 
 export async function buildMcpApp(deps: McpDeps): Promise<FastifyInstance> {
   const app = Fastify({
     ...(deps.logger === undefined || deps.logger === false ? { logger: false } : { loggerInstance: deps.logger }),
+    ...gatewayServerOptions(deps.trustProxy ?? []),
     bodyLimit: deps.bodyLimit,
-    trustProxy: deps.trustProxy !== undefined && deps.trustProxy.length > 0 ? deps.trustProxy : false,
-    genReqId: requestIdFor,
-    exposeHeadRoutes: false,
-    return503OnClosing: true,
     routerOptions: { ignoreTrailingSlash: false },
     frameworkErrors: (error, request, reply) => {
       const gw = toGatewayError(error);
       request.gatewayError = gw;
       void (reply as FastifyReply).code(gw.statusCode).send(vtErrorBody(gw.vtCode, gw.message));
-    },
-    clientErrorHandler: (_err, socket) => {
-      if (socket.writable) socket.end(rawErrorResponse(400, 'Malformed HTTP request'));
     },
   });
   app.removeContentTypeParser('text/plain');
