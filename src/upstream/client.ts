@@ -1,10 +1,11 @@
 import type { Readable } from 'node:stream';
-import { Pool, type Dispatcher } from 'undici';
+import { Pool } from 'undici';
 import { GatewayError } from '../errors.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CircuitBreaker, type CircuitBreakerOptions, type CircuitState } from './circuit-breaker.js';
 import { bodyFailure, upstreamFailure } from './error-mapping.js';
-import { redact, ResponseGuard } from './response-guard.js';
+import { exchange, ExchangeError, type ExchangeLimits, type ExchangeRequest, type Exchanged, type StreamEvents } from './exchange.js';
+import { redact } from './response-guard.js';
 import { backoffDelay, RETRYABLE_STATUSES, type RetryPolicy } from './retry-policy.js';
 
 function discard(body: Readable): void {
@@ -42,9 +43,6 @@ export interface UpstreamResponse {
   body: Buffer | Readable;
 }
 
-/** Answers up to this size with a declared length are read whole: cheaper than stream plumbing per request. */
-const WHOLE_BODY_BYTES = 64 * 1024;
-
 function firstValue(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value[0] : value;
 }
@@ -60,6 +58,8 @@ export class UpstreamClient {
   private readonly basePath: string;
   private readonly secrets: readonly Buffer[];
   private readonly breaker: CircuitBreaker;
+  private readonly limits: ExchangeLimits;
+  private readonly streamEvents: StreamEvents;
 
   constructor(private readonly opts: UpstreamOptions) {
     const base = new URL(opts.baseUrl);
@@ -73,6 +73,14 @@ export class UpstreamClient {
     });
     this.secrets = [Buffer.from(opts.apiKey)];
     this.breaker = new CircuitBreaker(opts.breaker);
+    this.limits = { maxResponseBytes: opts.maxResponseBytes, secrets: this.secrets };
+    this.streamEvents = {
+      // A caller hanging up aborts the body too, but exchange() does not report that: it says nothing of VirusTotal.
+      onBodyFailure: (err) => {
+        this.breaker.failure();
+        return bodyFailure(err);
+      },
+    };
   }
 
   get circuitState(): CircuitState {
@@ -87,78 +95,46 @@ export class UpstreamClient {
       'x-request-id': req.requestId,
     };
     if (req.body !== undefined) headers['content-type'] = 'application/json';
+    const request: ExchangeRequest = { method: req.method, path: this.basePath + req.path, headers, body: req.body };
 
     const retries = req.method === 'GET' ? this.opts.retry.retries : 0;
-    let res: Dispatcher.ResponseData;
+    let res: Exchanged;
     for (let attempt = 0; ; attempt++) {
       this.breaker.admit();
       try {
-        res = await this.pool.request({
-          method: req.method,
-          path: this.basePath + req.path,
-          headers,
-          body: req.body ?? null,
-        });
+        res = await exchange(this.pool, request, this.limits, this.streamEvents);
       } catch (err) {
         this.breaker.failure();
+        const cause = err instanceof ExchangeError ? err.cause : err;
+        // A small answer whose body broke off is a body failure, and is not retried: its status was seen.
+        if (err instanceof ExchangeError && err.afterHeaders) throw bodyFailure(cause);
         if (attempt < retries) {
           await sleep(backoffDelay(this.opts.retry, attempt));
           continue;
         }
-        throw upstreamFailure(err);
+        throw upstreamFailure(cause);
       }
       if (res.statusCode >= 500) this.breaker.failure();
       else this.breaker.success();
       if (attempt < retries && RETRYABLE_STATUSES.has(res.statusCode)) {
-        discard(res.body);
+        if (res.kind === 'stream') discard(res.body);
         await sleep(backoffDelay(this.opts.retry, attempt));
         continue;
       }
       break;
     }
 
-    if (res.statusCode >= 300 && res.statusCode < 400) {
-      discard(res.body);
-      throw new GatewayError('GW_ERR_UPSTREAM_BAD_RESPONSE', `VirusTotal answered ${res.statusCode} (redirects are not followed)`);
-    }
-    const declared = Number(res.headers['content-length']);
-    if (Number.isFinite(declared) && declared > this.opts.maxResponseBytes) {
-      discard(res.body);
+    if (res.kind === 'refused') {
+      if (res.statusCode >= 300 && res.statusCode < 400) {
+        throw new GatewayError('GW_ERR_UPSTREAM_BAD_RESPONSE', `VirusTotal answered ${res.statusCode} (redirects are not followed)`);
+      }
       throw new GatewayError('GW_ERR_UPSTREAM_BAD_RESPONSE', `VirusTotal's response exceeded ${this.opts.maxResponseBytes} bytes`);
     }
-
-    const contentType = firstValue(res.headers['content-type']);
-    const retryAfter = firstValue(res.headers['retry-after']);
-    if (Number.isFinite(declared) && declared <= WHOLE_BODY_BYTES) {
-      let bytes: Buffer;
-      try {
-        bytes = Buffer.from(await res.body.arrayBuffer());
-      } catch (err) {
-        this.breaker.failure();
-        throw bodyFailure(err);
-      }
-      return { statusCode: res.statusCode, contentType, retryAfter, body: redact(bytes, this.secrets) };
-    }
-
-    const guard = new ResponseGuard(this.opts.maxResponseBytes, this.secrets);
-    const body = res.body;
-    let abandoned = false;
-    body.on('error', (err) => {
-      // A caller hanging up aborts the body too: that says nothing about VirusTotal's health.
-      if (abandoned) return;
-      this.breaker.failure();
-      guard.destroy(bodyFailure(err));
-    });
-    guard.on('close', () => {
-      abandoned = true;
-      if (!body.destroyed) discard(body);
-    });
-    body.pipe(guard);
     return {
       statusCode: res.statusCode,
-      contentType,
-      retryAfter,
-      body: guard,
+      contentType: firstValue(res.headers['content-type']),
+      retryAfter: firstValue(res.headers['retry-after']),
+      body: res.kind === 'whole' ? redact(res.body, this.secrets) : res.body,
     };
   }
 
