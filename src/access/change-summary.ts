@@ -37,11 +37,8 @@ export function changeSummary(op: Operation, input: ValidatedInput): Summary | u
 /** The ids a request is about, named for the audit line. */
 export function auditTargets(op: Operation | null, params: Record<string, string>): Record<string, string> {
   const targets: Record<string, string> = {};
-  const threatProfile = op?.path.startsWith('/v1/threat_profiles/') === true;
-  // Keys in sorted order: the audit line's hash is over key-sorted JSON, and a sorted object needs no copy.
-  if (params.id !== undefined && !threatProfile) targets.group = params.id;
-  if (params.relationship !== undefined) targets.relationship = params.relationship;
-  if (params.id !== undefined && threatProfile) targets.threatProfile = params.id;
+  if (params.id !== undefined) targets[op?.path.startsWith('/v1/threat_profiles/') === true ? 'threatProfile' : 'group'] = params.id;
   if (params.user_id !== undefined) targets.user = params.user_id;
+  if (params.relationship !== undefined) targets.relationship = params.relationship;
   return targets;
 }

@@ -91,13 +91,13 @@ export class AuditLog {
       this.openForChain();
       line = this.chain(entry);
     } catch (err) {
-      throw new Error(`audit log ${this.path}: write failed: ${messageOf(err)}`, { cause: err });
+      throw this.writeFailed(err);
     }
     try {
       this.append(line.text);
     } catch (err) {
       this.unchain(line);
-      throw new Error(`audit log ${this.path}: write failed: ${messageOf(err)}`, { cause: err });
+      throw this.writeFailed(err);
     }
   }
 
@@ -115,7 +115,7 @@ export class AuditLog {
     try {
       line = this.chain(entry);
     } catch (err) {
-      done(new Error(`audit log ${this.path}: write failed: ${messageOf(err)}`, { cause: err }));
+      done(this.writeFailed(err));
       return;
     }
     this.queued.push({ ...line, done });
@@ -171,6 +171,10 @@ export class AuditLog {
     return true;
   }
 
+  private writeFailed(err: unknown): Error {
+    return new Error(`audit log ${this.path}: write failed: ${messageOf(err)}`, { cause: err });
+  }
+
   /** A line that did not reach the file: the chain goes on from the line before it. */
   private unchain(line: ChainedLine): void {
     this.prevHash = line.prevHash;
@@ -193,15 +197,15 @@ export class AuditLog {
         for (const line of batch) Object.assign(line, this.chain(line.entry));
       }
     } catch (err) {
-      failure = new Error(`audit log ${this.path}: write failed: ${messageOf(err)}`, { cause: err });
+      failure = this.writeFailed(err);
     }
     while (failure === null && written < batch.length) {
       // Lines for one file: as many as fit before the size limit (always at least one).
       let text = batch[written]!.text;
       let end = written + 1;
       try {
-        const appender = this.appenderFor(Buffer.byteLength(text));
         let bytes = Buffer.byteLength(text);
+        const appender = this.appenderFor(bytes);
         for (; end < batch.length; end++) {
           const next = Buffer.byteLength(batch[end]!.text);
           if (this.maxBytes > 0 && appender.size + bytes + next > this.maxBytes) break;
@@ -210,7 +214,7 @@ export class AuditLog {
         }
         this.append(text);
       } catch (err) {
-        failure = new Error(`audit log ${this.path}: write failed: ${messageOf(err)}`, { cause: err });
+        failure = this.writeFailed(err);
         break;
       }
       written = end;

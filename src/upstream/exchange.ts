@@ -3,7 +3,7 @@ import type { Dispatcher } from 'undici';
 import { ResponseGuard } from './response-guard.js';
 
 /** Answers up to this size with a declared length are read whole: cheaper than stream plumbing per request. */
-export const WHOLE_BODY_BYTES = 64 * 1024;
+const WHOLE_BODY_BYTES = 64 * 1024;
 
 export interface ExchangeRequest {
   method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
@@ -24,7 +24,7 @@ export type Exchanged =
   /** Any other answer, streaming on through a guard (size cap, key redaction). */
   | { kind: 'stream'; statusCode: number; headers: IncomingHttpHeaders; body: ResponseGuard }
   /** A redirect or an answer declared too large: its body was not read and the request was aborted. */
-  | { kind: 'refused'; statusCode: number; headers: IncomingHttpHeaders; declaredBytes: number };
+  | { kind: 'refused'; statusCode: number; headers: IncomingHttpHeaders };
 
 /** A failure of the exchange, and whether VirusTotal's headers had arrived before it. */
 export class ExchangeError extends Error {
@@ -72,7 +72,7 @@ export function exchange(pool: Dispatcher, req: ExchangeRequest, limits: Exchang
           headers = responseHeaders;
           const declared = Number(responseHeaders['content-length']);
           if ((status >= 300 && status < 400) || (Number.isFinite(declared) && declared > limits.maxResponseBytes)) {
-            settle({ kind: 'refused', statusCode, headers, declaredBytes: declared });
+            settle({ kind: 'refused', statusCode, headers });
             controller.abort(DISCARDED);
             return;
           }
