@@ -31,7 +31,7 @@ async function demo(): Promise<void> {
   const clients = ClientRegistry.fromClients([
     { id: 'demo', tokenSha256: tokenDigest(token), scopes: new Set(scopes), groups: 'all', threatProfiles: 'all' },
   ]);
-  const gateway = await startGateway(config, clients);
+  const gateway = await startGateway(config, { clients });
   const base = `http://localhost:${config.port}`;
 
   process.stdout.write(
@@ -45,7 +45,7 @@ async function demo(): Promise<void> {
       `  Try:         curl -s -H "Authorization: Bearer ${token}" ${base}/v1/groups/${DEMO_GROUP_ID}/relationships/users?limit=3`,
       `  MCP:         http://localhost:${config.mcpPort}/mcp (same token)`,
       ...(config.metricsPort === 0 ? [] : [`  Metrics:     http://localhost:${config.metricsPort}/metrics`]),
-      `  Audit log:   ${config.auditLogPath} (check it: npm run audit:verify -- ${config.auditLogPath})`,
+      `  Audit log:   ${config.auditLogPath} (check it: npx vtgw audit verify ${config.auditLogPath})`,
       '',
     ].join('\n') + '\n',
   );

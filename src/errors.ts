@@ -1,19 +1,26 @@
 /**
- * The one catalogue of errors the gateway makes itself. Each has a stable gateway code (for logs and audit),
- * an HTTP status and the VirusTotal error code the client sees in `{"error":{"code","message"}}`.
+ * The one catalogue of errors the gateway makes itself, and the only place that builds an error body. Each error has
+ * a stable gateway code (recorded in the audit line and in metrics), an HTTP status and the VirusTotal error code
+ * the client sees in `{"error":{"code","message"}}`. Several gateway codes share a VirusTotal code; the gateway code
+ * tells them apart.
  */
-export const errorCatalogue = {
+const errorCatalogue = {
   GW_ERR_BAD_REQUEST: { status: 400, vtCode: 'BadRequestError' },
   GW_ERR_INVALID_ARGUMENT: { status: 400, vtCode: 'InvalidArgumentError' },
   GW_ERR_AUTH_REQUIRED: { status: 401, vtCode: 'AuthenticationRequiredError' },
   GW_ERR_WRONG_CREDENTIALS: { status: 401, vtCode: 'WrongCredentialsError' },
   GW_ERR_FORBIDDEN: { status: 403, vtCode: 'ForbiddenError' },
   GW_ERR_NOT_FOUND: { status: 404, vtCode: 'NotFoundError' },
+  GW_ERR_METHOD_NOT_ALLOWED: { status: 405, vtCode: 'NotFoundError' },
   GW_ERR_RATE_LIMITED: { status: 429, vtCode: 'TooManyRequestsError' },
   GW_ERR_INTERNAL: { status: 500, vtCode: 'InternalError' },
   GW_ERR_UPSTREAM_UNREACHABLE: { status: 502, vtCode: 'BadGatewayError' },
   GW_ERR_UPSTREAM_BAD_RESPONSE: { status: 502, vtCode: 'BadGatewayError' },
-  GW_ERR_UNAVAILABLE: { status: 503, vtCode: 'TransientError' },
+  GW_ERR_CIRCUIT_OPEN: { status: 503, vtCode: 'TransientError' },
+  GW_ERR_RATE_LIMIT_STORE_UNAVAILABLE: { status: 503, vtCode: 'TransientError' },
+  GW_ERR_AUDIT_UNAVAILABLE: { status: 503, vtCode: 'TransientError' },
+  GW_ERR_OVERLOADED: { status: 503, vtCode: 'TransientError' },
+  GW_ERR_SHUTTING_DOWN: { status: 503, vtCode: 'TransientError' },
   GW_ERR_UPSTREAM_TIMEOUT: { status: 504, vtCode: 'DeadlineExceededError' },
 } as const satisfies Record<string, { status: number; vtCode: string }>;
 
@@ -33,12 +40,30 @@ export class GatewayError extends Error {
     this.vtCode = errorCatalogue[code].vtCode;
     this.headers = headers;
   }
+
+  /** The body every channel answers with: VirusTotal's error shape. */
+  body(): VtErrorBody {
+    return { error: { code: this.vtCode, message: this.message } };
+  }
+
+  json(): string {
+    return JSON.stringify(this.body());
+  }
 }
 
 export interface VtErrorBody {
   error: { code: string; message: string };
 }
 
-export function vtErrorBody(vtCode: string, message: string): VtErrorBody {
-  return { error: { code: vtCode, message } };
+/** The answer given when a request's audit line could not be written: nothing is reported as done. */
+export const auditUnavailable = (): GatewayError =>
+  new GatewayError('GW_ERR_AUDIT_UNAVAILABLE', 'The audit log could not be written; nothing was recorded as done', { 'retry-after': '5' });
+
+const REASONS: Readonly<Record<number, string>> = { 400: 'Bad Request', 404: 'Not Found', 405: 'Method Not Allowed', 503: 'Service Unavailable' };
+
+/** A whole HTTP/1.1 answer written straight to a socket, for requests refused before any server object exists. */
+export function rawHttpAnswer(err: GatewayError): string {
+  const body = err.json();
+  const reason = REASONS[err.statusCode] ?? 'Error';
+  return `HTTP/1.1 ${err.statusCode} ${reason}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`;
 }

@@ -1,4 +1,5 @@
 import { ConfigError, loadConfig, type GatewayConfig } from './config.js';
+import type { RuntimeConfig } from './core/core.js';
 import { startGateway } from './gateway.js';
 
 function fail(message: string): never {
@@ -6,7 +7,7 @@ function fail(message: string): never {
   process.exit(1);
 }
 
-function configFromEnvironment(env: NodeJS.ProcessEnv = process.env): GatewayConfig & { vtApiKey: string } {
+function configFromEnvironment(env: NodeJS.ProcessEnv = process.env): RuntimeConfig {
   let config: GatewayConfig;
   try {
     config = loadConfig(env);
@@ -15,7 +16,7 @@ function configFromEnvironment(env: NodeJS.ProcessEnv = process.env): GatewayCon
     throw err;
   }
   if (config.vtApiKey === undefined) fail('VIRUSTOTAL_API_KEY (or VIRUSTOTAL_API_KEY_FILE) is required');
-  if (config.clientsFile === undefined) fail('GATEWAY_CLIENTS_FILE is required (mint clients with `npm run token`)');
+  if (config.clientsFile === undefined) fail('GATEWAY_CLIENTS_FILE is required (mint clients with `vtgw token`)');
   return { ...config, vtApiKey: config.vtApiKey };
 }
 

@@ -2,6 +2,7 @@ import proxyAddr from 'proxy-addr';
 import { GatewayError } from '../errors.js';
 import type { Client } from '../security/client.js';
 import type { ClientRegistry } from '../security/client-registry.js';
+import type { CallerCredentials } from './credentials.js';
 
 export interface AuthenticatorOptions {
   registry: ClientRegistry;
@@ -9,12 +10,6 @@ export interface AuthenticatorOptions {
   trustProxy: string[];
   /** Lower-case header that carries an already-authenticated client id; empty: off. */
   trustedClientHeader: string;
-}
-
-export interface CallerCredentials {
-  authorization: string | undefined;
-  trustedClientId: string | undefined;
-  peerAddress: string;
 }
 
 export type Authenticator = (credentials: CallerCredentials) => Client;

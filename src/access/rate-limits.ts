@@ -1,6 +1,5 @@
-import rateLimit from '@fastify/rate-limit';
 import LocalStore from '@fastify/rate-limit/store/LocalStore.js';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import RedisStore from '@fastify/rate-limit/store/RedisStore.js';
 import type { Redis } from 'ioredis';
 import { GatewayError } from '../errors.js';
 import type { Client } from '../security/client.js';
@@ -25,7 +24,7 @@ export interface RateLimits {
 
 const WINDOW_MS = 60_000;
 
-/** One count of a key in its window, as @fastify/rate-limit's limiter reports it. */
+/** One count of a key in its window. */
 interface WindowResult {
   max: number;
   remaining: number;
@@ -33,59 +32,59 @@ interface WindowResult {
   isExceeded: boolean;
 }
 
-/** @fastify/rate-limit's limiter reads only these two values from the "request" it is given. */
-interface LimitSubject {
-  routeOptions: { config: Record<string, never> };
-  limitKey: string;
-  limitMax: number;
+/** The one method @fastify/rate-limit's LocalStore and RedisStore share. */
+interface WindowStore {
+  incr(key: string, callback: (err: Error | null, result: WindowCount | null) => void, timeWindow: number, max: number): void;
+}
+interface WindowCount {
+  current: number;
+  ttl: number;
 }
 
 type Counter = (key: string, max: number) => Counted<WindowResult>;
 
 const storeUnavailable = (): GatewayError =>
-  new GatewayError('GW_ERR_UNAVAILABLE', 'Rate-limit store unavailable; try again shortly', { 'retry-after': '1' });
+  new GatewayError('GW_ERR_RATE_LIMIT_STORE_UNAVAILABLE', 'Rate-limit store unavailable; try again shortly', { 'retry-after': '1' });
 
-/** Redis: @fastify/rate-limit's limiter with its Redis store (one round trip per count). */
-async function redisCounter(app: FastifyInstance, settings: RateLimitSettings & { redis: Redis }): Promise<Counter> {
-  await app.register(rateLimit, { global: false, skipOnError: settings.failOpen, nameSpace: 'vtgw-rl:', redis: settings.redis });
-  const subjectOf = (req: FastifyRequest): LimitSubject => req as unknown as LimitSubject;
-  const limiter = app.createRateLimit({
-    keyGenerator: (req) => subjectOf(req).limitKey,
-    max: (req) => subjectOf(req).limitMax,
-    timeWindow: WINDOW_MS,
-  });
-  return async (key, max) => {
-    const subject: LimitSubject = { routeOptions: { config: {} }, limitKey: key, limitMax: max };
-    let result: Awaited<ReturnType<typeof limiter>>;
-    try {
-      // With skipOnError (fail open) a store failure comes back as a count of 0 rather than a rejection.
-      result = await limiter(subject as unknown as FastifyRequest);
-    } catch {
-      throw storeUnavailable();
-    }
-    // Only an allow list (none is configured) exempts a key.
-    return result.isAllowed ? { max, remaining: max, ttlInSeconds: WINDOW_MS / 1000, isExceeded: false } : result;
-  };
+function windowResult(max: number, { current, ttl }: WindowCount): WindowResult {
+  return { max, remaining: Math.max(0, max - current), ttlInSeconds: Math.ceil(ttl / 1000), isExceeded: current > max };
 }
 
 /**
- * In memory: the same fixed windows in @fastify/rate-limit's own LocalStore, called directly because it answers
- * synchronously; the limiter around it would add a promise and four awaits to every count.
+ * In memory the store answers synchronously, so the count is returned at once; Redis answers later, so its count is
+ * a promise. A store failure is a 503, or with fail-open an allowed call.
  */
-function memoryCounter(): Counter {
-  const store = new LocalStore(false, false);
+function counterOver(store: WindowStore, failOpen: boolean): Counter {
+  const unlimited = (max: number): WindowResult => ({ max, remaining: max, ttlInSeconds: WINDOW_MS / 1000, isExceeded: false });
   return (key, max) => {
-    let result: WindowResult | undefined;
+    type Outcome = { result: WindowResult } | { error: GatewayError };
+    let settled: Outcome | undefined;
+    let resolve: ((value: WindowResult) => void) | undefined;
+    let reject: ((err: GatewayError) => void) | undefined;
     store.incr(
       key,
-      (_err, { current, ttl }) => {
-        result = { max, remaining: Math.max(0, max - current), ttlInSeconds: Math.ceil(ttl / 1000), isExceeded: current > max };
+      (err, count) => {
+        const outcome: Outcome =
+          err === null && count !== null
+            ? { result: windowResult(max, count) }
+            : failOpen
+              ? { result: unlimited(max) }
+              : { error: storeUnavailable() };
+        if (resolve === undefined || reject === undefined) settled = outcome;
+        else if ('result' in outcome) resolve(outcome.result);
+        else reject(outcome.error);
       },
       WINDOW_MS,
       max,
     );
-    if (result === undefined) throw storeUnavailable();
-    return result;
+    if (settled !== undefined) {
+      if ('result' in settled) return settled.result;
+      throw settled.error;
+    }
+    return new Promise<WindowResult>((res, rej) => {
+      resolve = res;
+      reject = rej;
+    });
   };
 }
 
@@ -98,8 +97,10 @@ function then<T, R>(value: Counted<T>, next: (value: T) => R): Counted<R> {
  * memory or, with REDIS_URL, in Redis so that every replica shares them. Keys are client ids, never addresses:
  * behind the corporate gateway every caller shares addresses.
  */
-export async function registerRateLimits(app: FastifyInstance, settings: RateLimitSettings): Promise<RateLimits> {
-  const count = settings.redis === undefined ? memoryCounter() : await redisCounter(app, { ...settings, redis: settings.redis });
+export function createRateLimits(settings: RateLimitSettings): RateLimits {
+  const store: WindowStore =
+    settings.redis === undefined ? new LocalStore(false, false) : new RedisStore(false, false, settings.redis, 'vtgw-rl:');
+  const count = counterOver(store, settings.failOpen);
 
   return {
     client(client, kind) {

@@ -1,9 +1,12 @@
+/** The ways in: REST (`/v1`) and MCP tools. */
+export type Channel = 'rest' | 'mcp';
+
 /** One audited request, as the gateway hands it to the audit log. It never holds a token, a key or a full body. */
 export interface AuditEntry {
   /** ISO 8601 UTC, set by the caller. */
   time: string;
   requestId: string;
-  channel: 'rest' | 'mcp';
+  channel: Channel;
   /** Authenticated client id, null when unauthenticated. */
   clientId: string | null;
   clientIp: string;
@@ -21,7 +24,10 @@ export interface AuditEntry {
   outcome: 'ok' | 'upstream_error' | 'denied' | 'invalid' | 'unauthenticated' | 'limited' | 'failed';
   status: number;
   upstreamStatus: number | null;
+  /** VirusTotal's error code the caller saw for an error the gateway made; null otherwise. */
   errorCode: string | null;
+  /** The gateway's own code (`GW_ERR_*`) for an error it made: tells apart errors that share a VirusTotal code. */
+  gatewayCode?: string;
   durationMs: number;
   upstreamMs: number | null;
 }

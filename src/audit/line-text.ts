@@ -22,6 +22,7 @@ export function lineBody(entry: AuditEntry, prevHash: string, chainRestart: bool
     status: entry.status,
     upstreamStatus: entry.upstreamStatus,
     errorCode: entry.errorCode,
+    gatewayCode: entry.gatewayCode,
     durationMs: entry.durationMs,
     upstreamMs: entry.upstreamMs,
     change: entry.change,

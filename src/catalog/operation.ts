@@ -1,4 +1,8 @@
-import type { TObject, TSchema } from '@sinclair/typebox';
+import type { Static, TObject, TSchema } from '@sinclair/typebox';
+import { TypeCompiler } from '@sinclair/typebox/compiler';
+import { GatewayError } from '../errors.js';
+import { compileUpstreamPath } from './upstream-path.js';
+import type { TagName } from './tags.js';
 
 export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'DELETE';
 
@@ -11,39 +15,168 @@ export const scopes = [
 ] as const;
 export type Scope = (typeof scopes)[number];
 
+/**
+ * The kinds of object an operation acts on. Each is named by the path parameter `id`, guarded by the client's
+ * allowlist of that name, and recorded in the audit line's targets under its kind.
+ */
+export const resourceKinds = {
+  group: { label: 'group', allowlist: 'groups' },
+  threatProfile: { label: 'threat profile', allowlist: 'threatProfiles' },
+} as const;
+export type ResourceKind = keyof typeof resourceKinds;
+export type AllowlistName = (typeof resourceKinds)[ResourceKind]['allowlist'];
+
+/** Every gateway path is VirusTotal's path with this prefix in place of `/api/v3`. */
+export const GATEWAY_PREFIX = '/v1';
+
+/** Path parameters other than the resource id, and the audit target each is recorded as. */
+const TARGET_OF_PARAM: Readonly<Record<string, string>> = { user_id: 'user', relationship: 'relationship' };
+
 export interface ToolHints {
   readOnly: boolean;
   destructive: boolean;
   idempotent: boolean;
 }
 
-/** What a handler has once Fastify has validated the request against the operation's schemas. */
+/** What a channel has once the request passed the operation's schemas. */
 export interface ValidatedInput {
   params: Record<string, string>;
   query: Record<string, unknown>;
   body: unknown;
-  /** The body as sent to VirusTotal, once serialised: the audit line hashes these very bytes. */
-  bodyJson?: string;
 }
 
+/** What the operation's own rules say about one validated input, worked out once per call. */
+export interface PreparedCall {
+  /** A rule schemas cannot say is broken: the message names the field. */
+  problem: string | undefined;
+  /** Scopes the input calls for beyond the operation's own. */
+  extraScopes: Scope[];
+  /** What a write changes, for the audit line: who and what, never the whole body. */
+  change: Record<string, unknown> | undefined;
+}
+
+/** A catalog row as the rest of the gateway sees it: everything about one VirusTotal operation. */
 export interface Operation {
   /** operationId, identical to the capability's operation name. */
+  readonly name: string;
+  readonly method: HttpMethod;
+  /** Gateway path in OpenAPI form, e.g. `/v1/groups/{id}`. */
+  readonly path: string;
+  /** VirusTotal's path in OpenAPI form, relative to `/api/v3`, e.g. `/groups/{id}`. */
+  readonly upstreamPath: string;
+  readonly tag: TagName;
+  readonly summary: string;
+  readonly description: string;
+  readonly params: TObject;
+  readonly query: TObject | undefined;
+  readonly body: TObject | undefined;
+  /** The 200 response as VirusTotal documents it (for OpenAPI and MCP; never used to reshape the answer). */
+  readonly response: TSchema;
+  readonly resource: ResourceKind;
+  /** The scope every call needs; `prepare` may add more from the validated input. */
+  readonly scope: Scope;
+  /** Which of the client's budgets a call spends. */
+  readonly budget: 'read' | 'write';
+  readonly tool: { name: string; hints: ToolHints };
+  prepare(input: ValidatedInput): PreparedCall;
+  /** VirusTotal's concrete path and query for a validated input: every query parameter the schema knows is forwarded. */
+  upstreamRequestPath(input: ValidatedInput): string;
+  /** The ids a request is about, named for the audit line; works on unvalidated parameters too. */
+  targets(params: Readonly<Record<string, unknown>>): Record<string, string>;
+}
+
+interface RowBase {
   name: string;
   method: HttpMethod;
-  /** Gateway path in OpenAPI form, e.g. `/v1/groups/{id}`. VirusTotal's path is the same without `/v1`. */
-  path: string;
-  tag: string;
+  /** VirusTotal's path relative to `/api/v3`; the gateway's is the same under GATEWAY_PREFIX. */
+  path: `/${string}`;
+  tag: TagName;
   summary: string;
   description: string;
   params: TObject;
   query?: TObject;
-  body?: TObject;
-  /** The 200 response as VirusTotal documents it (for OpenAPI and MCP; never used to reshape the answer). */
   response: TSchema;
-  /** The scope every call needs; `extraScopes` may add more from the validated input. */
+  resource: ResourceKind;
   scope: Scope;
-  extraScopes?: (input: ValidatedInput) => Scope[];
-  /** Rules JSON Schema cannot say; returns a message naming the field, or undefined when the input is fine. */
-  check?: (input: ValidatedInput) => string | undefined;
   tool: { name: string; hints: ToolHints };
+}
+
+export interface RowWithoutBody extends RowBase {
+  check?: (input: ValidatedInput) => string | undefined;
+}
+
+export interface TypedInput<B extends TObject> extends ValidatedInput {
+  body: Static<B>;
+}
+
+export interface RowWithBody<B extends TObject> extends RowBase {
+  body: B;
+  check?: (input: TypedInput<B>) => string | undefined;
+  extraScopes?: (body: Static<B>) => Scope[];
+  /** The audit line's `change`. */
+  summarize: (body: Static<B>) => Record<string, unknown>;
+}
+
+// Audit lines stay bounded whatever a caller sends (the REST router's maxParamLength).
+const MAX_TARGET_LENGTH = 512;
+
+function targetsOf(resource: ResourceKind): Operation['targets'] {
+  return (params) => {
+    const targets: Record<string, string> = {};
+    for (const [name, value] of Object.entries(params)) {
+      if (typeof value !== 'string') continue;
+      const target = name === 'id' ? resource : TARGET_OF_PARAM[name];
+      if (target !== undefined) targets[target] = value.slice(0, MAX_TARGET_LENGTH);
+    }
+    return targets;
+  };
+}
+
+function common(row: RowBase): Omit<Operation, 'body' | 'prepare'> {
+  const shape = {
+    name: row.name,
+    method: row.method,
+    path: `${GATEWAY_PREFIX}${row.path}`,
+    upstreamPath: row.path,
+    tag: row.tag,
+    summary: row.summary,
+    description: row.description,
+    params: row.params,
+    query: row.query,
+    response: row.response,
+    resource: row.resource,
+    scope: row.scope,
+    budget: row.method === 'GET' ? 'read' : 'write',
+    tool: row.tool,
+    targets: targetsOf(row.resource),
+  } as const;
+  return { ...shape, upstreamRequestPath: compileUpstreamPath(row.path, row.query) };
+}
+
+/** A catalog row of an operation that sends no body. */
+export function defineOperation(row: RowWithoutBody): Operation {
+  const noExtraScopes: Scope[] = [];
+  return {
+    ...common(row),
+    body: undefined,
+    prepare: (input) => ({ problem: row.check?.(input), extraScopes: noExtraScopes, change: undefined }),
+  };
+}
+
+/**
+ * A catalog row of an operation with a JSON body: its rules and change summary see the body's static type. The body
+ * was validated by the channel against this very schema; the compiled check here is what lets the type follow it.
+ */
+export function defineBodyOperation<B extends TObject>(row: RowWithBody<B>): Operation {
+  const isBody = TypeCompiler.Compile(row.body);
+  return {
+    ...common(row),
+    body: row.body,
+    prepare: (input) => {
+      const body = input.body;
+      if (!isBody.Check(body)) throw new GatewayError('GW_ERR_INVALID_ARGUMENT', `Invalid request body for ${row.name}`);
+      const typed: TypedInput<B> = { params: input.params, query: input.query, body };
+      return { problem: row.check?.(typed), extraScopes: row.extraScopes?.(body) ?? [], change: row.summarize(body) };
+    },
+  };
 }

@@ -2,6 +2,7 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import fp from 'fastify-plugin';
 import type { FastifyInstance } from 'fastify';
+import { tags } from '../catalog/tags.js';
 
 export interface OpenApiOptions {
   version: string;
@@ -28,12 +29,7 @@ async function openApiPlugin(app: FastifyInstance, opts: OpenApiOptions): Promis
         license: { name: 'UNLICENSED', identifier: 'UNLICENSED' },
       },
       servers: [{ url: opts.serverUrl, description: 'This gateway' }],
-      tags: [
-        { name: 'Groups', description: 'The group object and its relationships.' },
-        { name: 'Group users', description: 'Members, their roles and daily API allowance.' },
-        { name: 'Group administrators', description: 'Who administers the group.' },
-        { name: 'Threat profiles', description: 'Who may view or edit a threat profile (public preview).' },
-      ],
+      tags: tags.map((tag) => ({ ...tag })),
       components: {
         securitySchemes: {
           bearerAuth: {

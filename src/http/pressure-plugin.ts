@@ -1,7 +1,7 @@
 import underPressure from '@fastify/under-pressure';
 import fp from 'fastify-plugin';
 import type { FastifyInstance } from 'fastify';
-import { vtErrorBody } from '../errors.js';
+import { GatewayError } from '../errors.js';
 
 export interface PressureOptions {
   maxEventLoopDelayMs: number;
@@ -15,10 +15,7 @@ async function pressurePlugin(app: FastifyInstance, opts: PressureOptions): Prom
     maxHeapUsedBytes: opts.maxHeapUsedBytes,
     retryAfter: 5,
     pressureHandler: (_request, reply, type, value) => {
-      void reply
-        .code(503)
-        .header('retry-after', '5')
-        .send(vtErrorBody('TransientError', `The gateway is overloaded (${type}: ${String(value)}); retry shortly`));
+      void reply.send(new GatewayError('GW_ERR_OVERLOADED', `The gateway is overloaded (${type}: ${String(value)}); retry shortly`, { 'retry-after': '5' }));
     },
   });
 }

@@ -1,69 +1,83 @@
+import { buffer } from 'node:stream/consumers';
+import type { Readable } from 'node:stream';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import type { RateLimits } from '../access/rate-limits.js';
-import type { AuditWriter } from '../audit/audit-log.js';
-import { GatewayError } from '../errors.js';
-import { toGatewayError } from '../http/error-reply.js';
-import type { OperationRunner } from '../operations/runner.js';
-import { readCappedBody } from './capped-body.js';
-import type { McpCaller } from './mcp-caller.js';
+import type { FastifyBaseLogger } from 'fastify';
+import type { Operation } from '../catalog/operation.js';
+import { newCallRecord } from '../core/call-record.js';
+import type { Core } from '../core/core.js';
+import { auditUnavailable, GatewayError } from '../errors.js';
+import { toGatewayError } from '../http/framework-errors.js';
 import type { ToolArguments } from './tool-arguments.js';
 import { assertToolAllowed, type ToolCatalog } from './tool-catalog.js';
-import { toolCallAuditEntry, type ToolCallRecord } from './tool-call-audit.js';
 import { gatewayErrorResult, upstreamResult } from './tool-result.js';
 
-export interface ToolCallDeps {
-  tools: ToolCatalog;
-  run: OperationRunner;
-  limits: RateLimits;
-  audit: AuditWriter;
-  maxResultBytes: number;
+/** Who sent one POST /mcp; each of its tool calls gets its own request id and audit line. */
+export interface ToolCaller {
+  client: NonNullable<ReturnType<Core['authenticate']>>;
+  clientIp: string;
+  log: FastifyBaseLogger;
+  /** `${httpRequestId}:${n}`: one JSON-RPC batch may hold several tool calls. */
+  nextRequestId(): string;
 }
 
-const AUDIT_FAILED = new GatewayError('GW_ERR_UNAVAILABLE', 'The audit log could not be written; nothing was recorded as done');
+// The REST router's maxParamLength: audit lines stay bounded whatever a caller sends.
+const MAX_AUDITED_ARGUMENT_LENGTH = 512;
+
+/** The concrete gateway path of a call, for the audit line, whatever the arguments are. */
+function concretePath(op: Operation, args: ToolArguments): string {
+  return op.path.replace(/\{([a-z_]+)\}/g, (placeholder, name: string) => {
+    const value = args[name];
+    return typeof value === 'string' ? encodeURIComponent(value.slice(0, MAX_AUDITED_ARGUMENT_LENGTH)) : placeholder;
+  });
+}
+
+/** VirusTotal's whole answer, since a tool result is one message; the upstream guard already caps its size. */
+async function wholeBody(body: Buffer | Readable): Promise<Buffer> {
+  if (Buffer.isBuffer(body)) return body;
+  try {
+    return await buffer(body);
+  } catch (err) {
+    if (err instanceof GatewayError) throw err;
+    throw new GatewayError('GW_ERR_UPSTREAM_BAD_RESPONSE', "VirusTotal's response broke off before its end");
+  }
+}
 
 /**
- * One tools/call, in the order a REST call goes: the client's read or write budget, the tool's scope, the
- * arguments, then the runner (rules schemas cannot say, authorization, upstream budget, VirusTotal). Whatever
- * happens ends as a tool result and one audit line; as in REST, no result leaves unless its line was written.
+ * One tools/call, in the order a REST call goes: the client's budget, the tool's scope, the arguments, then the
+ * core's run (rules schemas cannot say, authorization, upstream budget, VirusTotal). Whatever happens ends as a
+ * tool result and one audit line; as in REST, no result leaves unless its line was written.
  */
-export async function callTool(name: string, args: ToolArguments, caller: McpCaller, deps: ToolCallDeps): Promise<CallToolResult> {
-  const started = performance.now();
-  const tool = deps.tools.find(name);
-  const record: ToolCallRecord = {
+export async function callTool(name: string, args: ToolArguments, caller: ToolCaller, core: Core, tools: ToolCatalog): Promise<CallToolResult> {
+  const tool = tools.find(name);
+  const call = newCallRecord({
     requestId: caller.nextRequestId(),
-    tool,
-    args,
-    input: null,
-    error: null,
-    upstreamStatus: null,
-    upstreamMs: null,
-    durationMs: 0,
-  };
+    channel: 'mcp',
+    clientIp: caller.clientIp,
+    method: tool?.op.method ?? 'POST',
+    path: tool === undefined ? '/mcp' : concretePath(tool.op, args),
+  });
+  call.client = caller.client;
+  if (tool !== undefined) {
+    call.operation = tool.op;
+    call.params = args;
+  }
   let result: CallToolResult;
   try {
     if (tool === undefined) {
       throw new GatewayError('GW_ERR_NOT_FOUND', `No tool is named "${name.slice(0, 128)}"; tools/list shows the tools this client may call`);
     }
-    await deps.limits.client(caller.client, tool.op.method === 'GET' ? 'read' : 'write');
+    const admitted = core.admit(caller.client, tool.op);
+    if (admitted instanceof Promise) await admitted;
     assertToolAllowed(tool, caller.client);
-    const input = tool.arguments.parse(args);
-    record.input = input;
-    const upstream = await deps.run(tool.op, input, { client: caller.client, requestId: record.requestId });
-    record.upstreamStatus = upstream.statusCode;
-    record.upstreamMs = upstream.upstreamMs;
-    result = upstreamResult(upstream.statusCode, await readCappedBody(upstream.body, deps.maxResultBytes));
+    const upstream = await core.run(call, tool.op, tool.arguments.parse(args));
+    result = upstreamResult(upstream.statusCode, await wholeBody(upstream.body));
   } catch (err) {
     const error = toGatewayError(err);
     if (error.code === 'GW_ERR_INTERNAL') caller.log.error({ err, tool: name }, 'tool call failed');
-    record.error = error;
+    call.error = error;
     result = gatewayErrorResult(error);
   }
-  record.durationMs = performance.now() - started;
-  try {
-    deps.audit.write(toolCallAuditEntry(caller, record));
-  } catch (err) {
-    caller.log.error({ err }, 'audit write failed');
-    return gatewayErrorResult(AUDIT_FAILED);
-  }
-  return result;
+  const status = call.error?.statusCode ?? call.upstreamStatus ?? 200;
+  const failed = await new Promise<Error | null>((resolve) => core.record(call, status, resolve));
+  return failed === null ? result : gatewayErrorResult(auditUnavailable());
 }

@@ -35,7 +35,7 @@ export function describeTool(op: Operation, args: TObject): string {
   const required = new Set(args.required ?? []);
   return [
     `${op.summary}. ${op.description}`,
-    `VirusTotal call: ${op.method} ${op.path.replace(/^\/v1/, '')}; the gateway adds the organisation's API key.`,
+    `VirusTotal call: ${op.method} ${op.upstreamPath}; the gateway adds the organisation's API key.`,
     'Arguments:',
     ...Object.entries(args.properties).map(([name, schema]) => argumentLine(name, schema, required.has(name))),
     `Returns: ${returns(op)}`,

@@ -1,5 +1,5 @@
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import { vtErrorBody, type GatewayError } from '../errors.js';
+import type { GatewayError } from '../errors.js';
 
 function jsonObject(text: string): Record<string, unknown> | undefined {
   try {
@@ -28,7 +28,7 @@ export function upstreamResult(status: number, body: Buffer): CallToolResult {
 
 /** A refusal or failure of the gateway itself, in VirusTotal's error shape as REST answers it. */
 export function gatewayErrorResult(error: GatewayError): CallToolResult {
-  const body = vtErrorBody(error.vtCode, error.message);
+  const body = error.body();
   return {
     content: [{ type: 'text', text: JSON.stringify(body) }],
     structuredContent: { ...body },

@@ -11,8 +11,8 @@ export class GatewayMetrics {
   readonly registry = new Registry();
   private readonly requests = new Counter({
     name: 'vtgw_requests_total',
-    help: 'Requests by operation, status, client and channel.',
-    labelNames: ['operation', 'status', 'client', 'channel', 'outcome'] as const,
+    help: 'Requests by operation, status, client, channel, outcome and gateway error code (none when VirusTotal answered).',
+    labelNames: ['operation', 'status', 'client', 'channel', 'outcome', 'gateway_code'] as const,
     registers: [this.registry],
   });
   private readonly duration = new Histogram({
@@ -37,7 +37,7 @@ export class GatewayMetrics {
   });
   private readonly upstreamErrors = new Counter({
     name: 'vtgw_upstream_errors_total',
-    help: 'Upstream failures by kind: bad_gateway (unreachable, redirect, oversize), timeout, circuit_open, bad_response, status_5xx, status_429.',
+    help: 'Upstream failures by kind: unreachable, bad_response (redirect, oversize, broken body), timeout, circuit_open, status_5xx, status_429.',
     labelNames: ['kind'] as const,
     registers: [this.registry],
   });
@@ -53,7 +53,7 @@ export class GatewayMetrics {
 
   observe(entry: AuditEntry): void {
     const operation = entry.operation ?? 'none';
-    this.requests.inc({ operation, status: entry.status, client: entry.clientId ?? 'anonymous', channel: entry.channel, outcome: entry.outcome });
+    this.requests.inc({ operation, status: entry.status, client: entry.clientId ?? 'anonymous', channel: entry.channel, outcome: entry.outcome, gateway_code: entry.gatewayCode ?? 'none' });
     this.duration.observe({ operation, channel: entry.channel }, entry.durationMs / 1000);
     if (entry.upstreamMs !== null) this.upstreamDuration.observe({ operation }, entry.upstreamMs / 1000);
     if (entry.outcome === 'limited') this.rateLimited.inc({ client: entry.clientId ?? 'anonymous' });
@@ -62,13 +62,16 @@ export class GatewayMetrics {
   }
 }
 
+const UPSTREAM_ERROR_KIND: Readonly<Record<string, string>> = {
+  GW_ERR_UPSTREAM_UNREACHABLE: 'unreachable',
+  GW_ERR_UPSTREAM_BAD_RESPONSE: 'bad_response',
+  GW_ERR_UPSTREAM_TIMEOUT: 'timeout',
+  GW_ERR_CIRCUIT_OPEN: 'circuit_open',
+};
+
 function upstreamErrorKind(entry: AuditEntry): string | undefined {
-  if (entry.upstreamStatus === null) {
-    if (entry.errorCode === 'BadGatewayError') return 'bad_gateway';
-    if (entry.errorCode === 'DeadlineExceededError') return 'timeout';
-    if (entry.errorCode === 'TransientError' && entry.outcome === 'failed') return 'circuit_open';
-    return undefined;
-  }
+  if (entry.gatewayCode !== undefined) return UPSTREAM_ERROR_KIND[entry.gatewayCode];
+  if (entry.upstreamStatus === null) return undefined;
   if (entry.upstreamStatus === 429) return 'status_429';
   if (entry.upstreamStatus >= 500) return 'status_5xx';
   return undefined;

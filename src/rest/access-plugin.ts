@@ -1,16 +1,12 @@
 import fp from 'fastify-plugin';
 import type { FastifyInstance } from 'fastify';
-import type { Authenticator } from '../access/authenticate.js';
-import type { Counted, RateLimits } from '../access/rate-limits.js';
-
-export interface AccessPluginOptions {
-  authenticate: Authenticator;
-  limits: RateLimits;
-  trustedClientHeader: string;
-}
+import { readCredentials } from '../access/credentials.js';
+import type { Core } from '../core/core.js';
+import { callOf } from '../http/call-state.js';
 
 /** Before a body is even read: who is calling, and whether their read or write budget allows one more. */
-async function accessPlugin(app: FastifyInstance, opts: AccessPluginOptions): Promise<void> {
+async function accessPlugin(app: FastifyInstance, opts: { core: Core }): Promise<void> {
+  const { core } = opts;
   // A callback hook, not an async one: with in-memory limits the whole check is synchronous.
   app.addHook('onRequest', (request, reply, done) => {
     const op = request.routeOptions.config.operation;
@@ -18,29 +14,29 @@ async function accessPlugin(app: FastifyInstance, opts: AccessPluginOptions): Pr
       done();
       return;
     }
-    let counted: Counted<Record<string, string>>;
+    const call = callOf(request);
+    call.operation = op;
+    const params = request.params;
+    call.params = typeof params === 'object' && params !== null ? { ...params } : {};
+    let headers: ReturnType<Core['admit']>;
     try {
-      const trusted = opts.trustedClientHeader === '' ? undefined : request.headers[opts.trustedClientHeader];
-      request.client = opts.authenticate({
-        authorization: request.headers.authorization,
-        trustedClientId: typeof trusted === 'string' ? trusted : undefined,
-        peerAddress: request.socket.remoteAddress ?? '',
-      });
-      counted = opts.limits.client(request.client, op.method === 'GET' ? 'read' : 'write');
+      const client = core.authenticate(readCredentials(request.headers, request.socket.remoteAddress, core.config.trustedClientHeader));
+      call.client = client;
+      headers = core.admit(client, op);
     } catch (err) {
-      done(err as Error);
+      done(err instanceof Error ? err : new Error(String(err)));
       return;
     }
-    if (counted instanceof Promise) {
-      counted.then((headers) => {
-        reply.headers(headers);
+    if (headers instanceof Promise) {
+      headers.then((counted) => {
+        reply.headers(counted);
         done();
       }, done);
       return;
     }
-    reply.headers(counted);
+    reply.headers(headers);
     done();
   });
 }
 
-export default fp(accessPlugin, { name: 'vt-gateway-access' });
+export default fp(accessPlugin, { name: 'vt-gateway-access', dependencies: ['vt-gateway-call-state'] });

@@ -1,20 +1,28 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
 import type { Operation, ValidatedInput } from '../catalog/operation.js';
-import { GatewayError } from '../errors.js';
-import type { OperationRunner } from '../operations/runner.js';
+import type { Core } from '../core/core.js';
+import { callOf } from '../http/call-state.js';
 import { routeSchema } from './route-schema.js';
-
-export interface RestRoutesOptions {
-  operations: readonly Operation[];
-  run: OperationRunner;
-}
 
 function toFastifyPath(path: string): string {
   return path.replace(/\{([a-z_]+)\}/g, ':$1');
 }
 
+function stringRecord(value: unknown): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (typeof value === 'object' && value !== null) {
+    for (const [name, v] of Object.entries(value)) if (typeof v === 'string') out[name] = v;
+  }
+  return out;
+}
+
+function plainRecord(value: unknown): Record<string, unknown> {
+  return typeof value === 'object' && value !== null ? { ...value } : {};
+}
+
 /** One route per catalog operation and nothing else: there is no catch-all proxy route. */
-export async function restRoutes(app: FastifyInstance, opts: RestRoutesOptions): Promise<void> {
+export async function restRoutes(app: FastifyInstance, opts: { core: Core; operations: readonly Operation[] }): Promise<void> {
+  const { core } = opts;
   for (const op of opts.operations) {
     const route: RouteOptions = {
       method: op.method,
@@ -24,21 +32,10 @@ export async function restRoutes(app: FastifyInstance, opts: RestRoutesOptions):
       // Not an async function: a handler's promise resolved with the reply makes Fastify watch the response
       // stream for its end (reply.then), work that every request would pay for nothing.
       handler: (request: FastifyRequest, reply: FastifyReply): void => {
-        if (request.client === null) {
-          reply.send(new GatewayError('GW_ERR_AUTH_REQUIRED', 'Not authenticated'));
-          return;
-        }
-        const input: ValidatedInput = {
-          params: request.params as Record<string, string>,
-          query: (request.query ?? {}) as Record<string, unknown>,
-          body: request.body,
-        };
-        request.input = input;
-        opts
-          .run(op, input, { client: request.client, requestId: request.id })
+        const input: ValidatedInput = { params: stringRecord(request.params), query: plainRecord(request.query), body: request.body };
+        core
+          .run(callOf(request), op, input)
           .then((upstream) => {
-            request.upstreamMs = upstream.upstreamMs;
-            request.upstreamStatus = upstream.statusCode;
             reply.code(upstream.statusCode);
             if (upstream.contentType !== undefined) reply.header('content-type', upstream.contentType);
             if (upstream.retryAfter !== undefined) reply.header('retry-after', upstream.retryAfter);

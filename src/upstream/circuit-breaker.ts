@@ -39,7 +39,7 @@ export class CircuitBreaker {
       return;
     }
     const waitMs = Math.max(0, this.opts.openMs - (this.now() - this.openedAt));
-    throw new GatewayError('GW_ERR_UNAVAILABLE', 'VirusTotal is failing; the gateway is not calling it for a moment', {
+    throw new GatewayError('GW_ERR_CIRCUIT_OPEN', 'VirusTotal is failing; the gateway is not calling it for a moment', {
       'retry-after': String(Math.max(1, Math.ceil(waitMs / 1000))),
     });
   }

@@ -1,3 +1,4 @@
+import type { HttpMethod } from '../catalog/operation.js';
 import type { Readable } from 'node:stream';
 import { Pool } from 'undici';
 import { GatewayError } from '../errors.js';
@@ -27,7 +28,7 @@ export interface UpstreamOptions {
 }
 
 export interface UpstreamRequest {
-  method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
+  method: HttpMethod;
   /** VirusTotal path below the API base, already encoded, with its query string. */
   path: string;
   body?: string;

@@ -1,3 +1,4 @@
+import type { HttpMethod } from '../catalog/operation.js';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Dispatcher } from 'undici';
 import { ResponseGuard } from './response-guard.js';
@@ -6,7 +7,7 @@ import { ResponseGuard } from './response-guard.js';
 const WHOLE_BODY_BYTES = 64 * 1024;
 
 export interface ExchangeRequest {
-  method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
+  method: HttpMethod;
   path: string;
   headers: Record<string, string>;
   body: string | undefined;

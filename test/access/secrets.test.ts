@@ -6,8 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import t from 'tap';
-import { buildApp } from '../../src/app.js';
-import { AuditLog } from '../../src/audit/audit-log.js';
+import { createCore } from '../../src/core/core.js';
+import { buildRestApp } from '../../src/rest/rest-app.js';
 import { operations } from '../../src/catalog/operations.js';
 import { ClientRegistry } from '../../src/security/client-registry.js';
 import { buildSimulator, DEMO_ADMIN_USER } from '../../src/simulator/index.js';
@@ -35,13 +35,16 @@ t.test('neither the VirusTotal key nor a client token appears in any output', as
     },
   });
   const auditPath = join(mkdtempSync(join(tmpdir(), 'vtgw-secrets-')), 'audit.log');
-  const app = await buildApp({
-    config: testConfig({ vtApiBaseUrl: `http://127.0.0.1:${(sim.app.server.address() as AddressInfo).port}/api/v3`, logLevel: 'trace' }),
-    clients: ClientRegistry.fromClients([toClient(adminClient)]),
-    audit: AuditLog.open({ path: auditPath }),
-    logger: pino({ level: 'trace' }, logStream),
+  const log = pino({ level: 'trace' }, logStream);
+  const core = await createCore(
+    testConfig({ vtApiBaseUrl: `http://127.0.0.1:${(sim.app.server.address() as AddressInfo).port}/api/v3`, logLevel: 'trace', auditLogPath: auditPath }),
+    { log, clients: ClientRegistry.fromClients([toClient(adminClient)]) },
+  );
+  const app = await buildRestApp(core, { logger: log });
+  t.teardown(async () => {
+    await app.close();
+    await core.close();
   });
-  t.teardown(() => app.close());
 
   let responses = '';
   const record = (res: { statusCode: number; headers: object; body: string }) => {

@@ -2,11 +2,12 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { buildApp } from '../../src/app.js';
-import { AuditLog } from '../../src/audit/audit-log.js';
+import { pino } from 'pino';
 import type { AuditEntry } from '../../src/audit/audit-entry.js';
 import { scopes, type Scope } from '../../src/catalog/operation.js';
 import type { GatewayConfig } from '../../src/config.js';
+import { createCore, type Core } from '../../src/core/core.js';
+import { buildRestApp } from '../../src/rest/rest-app.js';
 import type { Client } from '../../src/security/client.js';
 import { ClientRegistry } from '../../src/security/client-registry.js';
 import { tokenDigest } from '../../src/security/token.js';
@@ -27,6 +28,7 @@ export const adminClient: TestClient = { id: 'test-admin', token: ADMIN_TOKEN };
 
 export interface TestGateway {
   app: FastifyInstance;
+  core: Core;
   /** Headers of a client holding every scope on every group and threat profile. */
   auth: Record<string, string>;
   auditPath: string;
@@ -60,18 +62,19 @@ export async function buildTestGateway(
   const dir = mkdtempSync(join(tmpdir(), 'vtgw-test-'));
   const auditPath = join(dir, 'audit.log');
   const clients = opts.registry ?? ClientRegistry.fromClients([adminClient, ...(opts.clients ?? [])].map(toClient));
-  const app = await buildApp({
-    config: testConfig({ vtApiBaseUrl: opts.upstream, auditLogPath: auditPath, ...opts.config }),
+  const core = await createCore(testConfig({ vtApiBaseUrl: opts.upstream, auditLogPath: auditPath, ...opts.config }), {
+    log: pino({ level: 'silent' }),
     clients,
-    audit: AuditLog.open({ path: auditPath }),
-    logger: false,
   });
+  const app = await buildRestApp(core, { logger: false });
   t.teardown(async () => {
     await app.close();
+    await core.close();
     rmSync(dir, { recursive: true, force: true });
   });
   return {
     app,
+    core,
     auth: bearer(ADMIN_TOKEN),
     auditPath,
     auditLines: () =>

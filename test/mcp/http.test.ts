@@ -50,7 +50,7 @@ t.test('HTTP face of POST /mcp', async (t) => {
       const refused = await fetch(stack.url, { method, headers: { ...bearer(ADMIN_TOKEN), accept: 'text/event-stream' } });
       t.equal(refused.status, 405, `${method} /mcp: 405`);
       t.equal(refused.headers.get('allow'), 'POST');
-      t.match(await refused.json(), { error: { code: 'BadRequestError', message: /stateless/ } });
+      t.match(await refused.json(), { error: { code: 'NotFoundError', message: /stateless/ } });
     }
     t.equal((await fetch(stack.url, { method: 'GET' })).status, 401, 'GET without a token: 401 first');
   });

@@ -126,7 +126,7 @@ t.test("VirusTotal's errors come back as isError with VirusTotal's body", async 
   t.equal(vtError(nobody).code, 'NotFoundError', 'a write VirusTotal refuses');
 });
 
-t.test('a VirusTotal answer larger than maxResultBytes is not passed on', async (t) => {
+t.test('a VirusTotal answer larger than UPSTREAM_MAX_RESPONSE_BYTES is not passed on to a tool caller', async (t) => {
   const stack = await startMcpStack(t, { maxResultBytes: 200 });
   const client = await stack.connect();
   const big = await callTool(client, 'get-group-object', { id: G });
@@ -134,8 +134,8 @@ t.test('a VirusTotal answer larger than maxResultBytes is not passed on', async 
   t.match(vtError(big), { code: 'BadGatewayError', message: /exceeded 200 bytes/ });
   const small = await callTool(client, 'check-if-user-is-group-2', { id: G, user_id: 'user_1' });
   t.same(small.structuredContent, { data: true }, 'a small answer still passes');
-  t.match(stack.auditLines().map((l) => [l.operation, l.outcome, l.upstreamStatus]), [
-    ['groups', 'failed', 200],
-    ['checkUserInGroup', 'ok', 200],
+  t.match(stack.auditLines().map((l) => [l.operation, l.outcome, l.gatewayCode ?? null]), [
+    ['groups', 'failed', 'GW_ERR_UPSTREAM_BAD_RESPONSE'],
+    ['checkUserInGroup', 'ok', null],
   ]);
 });

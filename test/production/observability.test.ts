@@ -2,8 +2,9 @@ import type { AddressInfo } from 'node:net';
 import t from 'tap';
 import { startMetricsServer } from '../../src/metrics/metrics-server.js';
 import { replyJson, startFakeUpstream } from '../helpers/fake-upstream.js';
-import { buildApp } from '../../src/app.js';
-import { AuditLog } from '../../src/audit/audit-log.js';
+import { pino } from 'pino';
+import { createCore } from '../../src/core/core.js';
+import { buildRestApp } from '../../src/rest/rest-app.js';
 import { ClientRegistry } from '../../src/security/client-registry.js';
 import { testConfig } from '../helpers/config.js';
 import { adminClient, bearer, buildTestGateway, toClient } from '../helpers/gateway.js';
@@ -12,8 +13,8 @@ t.test('/metrics on its own port counts requests, durations, limits and upstream
   const upstream = await startFakeUpstream(replyJson(200, { data: true }));
   t.teardown(() => upstream.close());
   const limited = { id: 'svc-metrics', token: 'vtgw_metrics-token-000000000000000000000', rateLimit: { readsPerMinute: 1 } };
-  const { app, auth } = await buildTestGateway(t, { upstream: upstream.baseUrl, clients: [limited] });
-  const server = await startMetricsServer(app.vtgw.metrics, 0, '127.0.0.1');
+  const { app, core, auth } = await buildTestGateway(t, { upstream: upstream.baseUrl, clients: [limited] });
+  const server = await startMetricsServer(core.metrics, 0, '127.0.0.1');
   t.teardown(() => new Promise<void>((resolve) => server.close(() => resolve())));
   const port = (server.address() as AddressInfo).port;
 
@@ -27,8 +28,8 @@ t.test('/metrics on its own port counts requests, durations, limits and upstream
   t.equal(res.status, 200);
   t.match(res.headers.get('content-type'), /text\/plain/);
   const text = await res.text();
-  t.match(text, /vtgw_requests_total\{operation="groups",status="200",client="test-admin",channel="rest",outcome="ok"\} 1/);
-  t.match(text, /vtgw_requests_total\{operation="groups",status="429",client="svc-metrics",channel="rest",outcome="limited"\} 1/);
+  t.match(text, /vtgw_requests_total\{operation="groups",status="200",client="test-admin",channel="rest",outcome="ok",gateway_code="none"\} 1/);
+  t.match(text, /vtgw_requests_total\{operation="groups",status="429",client="svc-metrics",channel="rest",outcome="limited",gateway_code="GW_ERR_RATE_LIMITED"\} 1/);
   t.match(text, /vtgw_rate_limit_rejections_total\{client="svc-metrics"\} 1/);
   t.match(text, /vtgw_upstream_errors_total\{kind="status_5xx"\} \d+/);
   t.match(text, /vtgw_request_duration_seconds_bucket\{le="0\.005",operation="groups",channel="rest"\} \d+/);
@@ -43,18 +44,20 @@ t.test('/metrics on its own port counts requests, durations, limits and upstream
 t.test('an audit line that cannot be written turns the answer into a 503 and is counted', async (t) => {
   const upstream = await startFakeUpstream(replyJson(200, { data: 'group data that must not leave unaudited' }));
   t.teardown(() => upstream.close());
-  const app = await buildApp({
-    config: testConfig({ vtApiBaseUrl: upstream.baseUrl }),
+  const core = await createCore(testConfig({ vtApiBaseUrl: upstream.baseUrl, auditLogPath: '/dev/full' }), {
+    log: pino({ level: 'silent' }),
     clients: ClientRegistry.fromClients([toClient(adminClient)]),
-    audit: AuditLog.open({ path: '/dev/full' }),
-    logger: false,
   });
-  t.teardown(() => app.close());
+  const app = await buildRestApp(core, { logger: false });
+  t.teardown(async () => {
+    await app.close();
+    await core.close();
+  });
   const res = await app.inject({ method: 'GET', url: '/v1/groups/g', headers: bearer(adminClient.token) });
   t.equal(res.statusCode, 503);
   t.match(res.json(), { error: { code: 'TransientError', message: /audit log could not be written/ } });
   t.notMatch(res.body, /group data/, "VirusTotal's data is held back");
-  t.equal((await app.vtgw.metrics.auditWriteFailures.get()).values[0]?.value, 1, 'counted');
+  t.equal((await core.metrics.auditWriteFailures.get()).values[0]?.value, 1, 'counted');
   t.equal((await app.inject('/readyz')).statusCode, 503, 'and not ready');
 });
 

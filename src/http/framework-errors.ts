@@ -14,21 +14,33 @@ const FRAMEWORK_ERRORS: Record<string, (err: FastifyError) => GatewayError> = {
   FST_ERR_VALIDATION: (err) => new GatewayError('GW_ERR_INVALID_ARGUMENT', err.message),
 };
 
+function isFastifyError(err: unknown): err is FastifyError {
+  return err instanceof Error && typeof (err as Partial<FastifyError>).code === 'string';
+}
+
 /**
  * Maps anything thrown while serving a request to the gateway's error catalogue. Errors from Fastify and its
  * plugins are recognised by code; a parse error thrown by the JSON parser (e.g. a `__proto__` key) has status 400.
  */
-export function toGatewayError(err: unknown): GatewayError {
+export function toGatewayError(err: unknown, unknown = internal): GatewayError {
   if (err instanceof GatewayError) return err;
-  const fe = err as Partial<FastifyError> & { validation?: unknown };
-  if (fe.validation !== undefined) return new GatewayError('GW_ERR_INVALID_ARGUMENT', fe.message ?? 'Invalid request');
-  const mapped = typeof fe.code === 'string' ? FRAMEWORK_ERRORS[fe.code] : undefined;
-  if (mapped !== undefined) return mapped(fe as FastifyError);
+  if (!(err instanceof Error)) return unknown();
+  const fe: Partial<FastifyError> = err;
+  if (fe.validation !== undefined) return new GatewayError('GW_ERR_INVALID_ARGUMENT', err.message);
+  const mapped = isFastifyError(err) ? FRAMEWORK_ERRORS[err.code] : undefined;
+  if (mapped !== undefined && isFastifyError(err)) return mapped(err);
   if (err instanceof SyntaxError || fe.statusCode === 400) {
     return new GatewayError('GW_ERR_BAD_REQUEST', 'Request body is not valid JSON or contains forbidden keys');
   }
-  if (fe.statusCode === 429) return new GatewayError('GW_ERR_RATE_LIMITED', fe.message ?? 'Too many requests');
   if (fe.statusCode === 404) return new GatewayError('GW_ERR_NOT_FOUND', 'Not found');
-  if (fe.statusCode === 503) return new GatewayError('GW_ERR_UNAVAILABLE', fe.message ?? 'Service unavailable');
+  return unknown();
+}
+
+function internal(): GatewayError {
   return new GatewayError('GW_ERR_INTERNAL', 'The gateway failed to handle the request');
+}
+
+/** What Fastify refuses before routing (a malformed URL, a parameter over the router's length) is the caller's fault. */
+export function badRequest(): GatewayError {
+  return new GatewayError('GW_ERR_BAD_REQUEST', 'Bad request');
 }

@@ -1,0 +1,19 @@
+import type { IncomingHttpHeaders } from 'node:http';
+
+/** What a request says about who sends it, read the same way on every channel. */
+export interface CallerCredentials {
+  authorization: string | undefined;
+  /** The trusted client header's value; undefined when the header is off, absent or empty. */
+  trustedClientId: string | undefined;
+  /** The TCP peer, never a forwarded address. */
+  peerAddress: string;
+}
+
+export function readCredentials(headers: IncomingHttpHeaders, peerAddress: string | undefined, trustedClientHeader: string): CallerCredentials {
+  const trusted = trustedClientHeader === '' ? undefined : headers[trustedClientHeader];
+  return {
+    authorization: headers.authorization,
+    trustedClientId: typeof trusted === 'string' && trusted !== '' ? trusted : undefined,
+    peerAddress: peerAddress ?? '',
+  };
+}

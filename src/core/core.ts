@@ -1,0 +1,133 @@
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import { createAuthenticator } from '../access/authenticate.js';
+import type { CallerCredentials } from '../access/credentials.js';
+import { createRateLimits, type Counted } from '../access/rate-limits.js';
+import { connectRedis, waitForRedis } from '../access/redis.js';
+import { AuditLog } from '../audit/audit-log.js';
+import type { Operation } from '../catalog/operation.js';
+import { operations } from '../catalog/operations.js';
+import type { GatewayConfig } from '../config.js';
+import { GatewayMetrics } from '../metrics/metrics.js';
+import type { Client } from '../security/client.js';
+import { ClientRegistry } from '../security/client-registry.js';
+import { UpstreamClient } from '../upstream/client.js';
+import { version } from '../version.js';
+import { AuditRecorder } from './audit-recorder.js';
+import type { CallRecord } from './call-record.js';
+import { createRunner, type OperationRunner } from './runner.js';
+
+export type RuntimeConfig = GatewayConfig & { vtApiKey: string };
+
+/** Resources a caller may hand in; the caller then keeps them and closes them. Absent ones the core makes and closes. */
+export interface CoreDeps {
+  log: Logger;
+  clients?: ClientRegistry;
+  audit?: AuditLog;
+  redis?: Redis;
+}
+
+/** A readiness problem by name; empty when ready. */
+export type ReadinessFailures = Record<string, string>;
+
+/** What every channel shares: who is calling, their budget, the call itself, and its record. */
+export interface Core {
+  readonly config: RuntimeConfig;
+  readonly operations: readonly Operation[];
+  readonly metrics: GatewayMetrics;
+  readonly log: Logger;
+  /** TRUST_PROXY as a list: peers whose X-Forwarded-For and trusted client header are believed. */
+  readonly trustedProxies: readonly string[];
+  authenticate(credentials: CallerCredentials): Client;
+  /** Counts one call against the client's budget for the operation; gives the RateLimit headers or throws 429. */
+  admit(client: Client, op: Operation): Counted<Record<string, string>>;
+  run: OperationRunner;
+  /** Writes the call's audit line (group commit); `done` learns whether it is on the record. */
+  record(call: CallRecord, status: number, done: (err: Error | null) => void): void;
+  readiness(): ReadinessFailures;
+  close(): Promise<void>;
+}
+
+/** A comma-separated setting as its non-empty parts. */
+export function listOf(value: string): string[] {
+  return value
+    .split(',')
+    .map((part) => part.trim())
+    .filter((part) => part !== '');
+}
+
+/** Builds the core from the configuration, outside any server: the channels receive it, they never wire it. */
+export async function createCore(config: RuntimeConfig, deps: CoreDeps): Promise<Core> {
+  const { log } = deps;
+  const closers: (() => Promise<void> | void)[] = [];
+
+  let clients = deps.clients;
+  if (clients === undefined) {
+    if (config.clientsFile === undefined) throw new Error('GATEWAY_CLIENTS_FILE is required (mint clients with `vtgw token`)');
+    const registry = ClientRegistry.load(config.clientsFile, { info: (m) => log.info(m), warn: (m) => log.warn(m) });
+    registry.watch();
+    closers.push(() => registry.close());
+    clients = registry;
+  }
+  let audit = deps.audit;
+  if (audit === undefined) {
+    const opened = AuditLog.open({ path: config.auditLogPath, maxBytes: config.auditMaxBytes, rotateDaily: config.auditRotateDaily });
+    closers.push(() => opened.close());
+    audit = opened;
+  }
+  let redis = deps.redis;
+  if (redis === undefined && config.redisUrl !== undefined) {
+    const connected = await connectRedis(config.redisUrl, log);
+    closers.push(() => connected.disconnect());
+    if (!(await waitForRedis(connected, 2000))) log.warn('redis not reachable yet; rate limits follow RATE_LIMIT_FAIL_OPEN');
+    redis = connected;
+  }
+
+  const upstream = new UpstreamClient({
+    baseUrl: config.vtApiBaseUrl,
+    apiKey: config.vtApiKey,
+    userAgent: `vt-access-gateway/${version}`,
+    connectTimeoutMs: config.upstreamConnectTimeoutMs,
+    headersTimeoutMs: config.upstreamHeadersTimeoutMs,
+    bodyTimeoutMs: config.upstreamBodyTimeoutMs,
+    maxResponseBytes: config.upstreamMaxResponseBytes,
+    connections: config.upstreamConnections,
+    retry: { retries: config.upstreamRetries, baseDelayMs: config.upstreamRetryBaseMs },
+    breaker: { failureThreshold: config.breakerFailureThreshold, openMs: config.breakerOpenMs },
+  });
+  closers.push(() => upstream.close());
+
+  const limits = createRateLimits({
+    readsPerMinute: config.readsPerMinute,
+    writesPerMinute: config.writesPerMinute,
+    upstreamBudgetPerMinute: config.upstreamBudgetPerMinute,
+    failOpen: config.rateLimitFailOpen,
+    ...(redis === undefined ? {} : { redis }),
+  });
+  const trustedProxies = listOf(config.trustProxy);
+  const metrics = new GatewayMetrics();
+  const recorder = new AuditRecorder(audit, metrics, log);
+  const sharedRedis = redis;
+
+  return {
+    config,
+    operations,
+    metrics,
+    log,
+    trustedProxies,
+    authenticate: createAuthenticator({ registry: clients, trustProxy: [...trustedProxies], trustedClientHeader: config.trustedClientHeader }),
+    admit: (client, op) => limits.client(client, op.budget),
+    run: createRunner(upstream, limits),
+    record: (call, status, done) => recorder.record(call, status, done),
+    readiness() {
+      const failures: ReadinessFailures = {};
+      if (!recorder.healthy) failures.auditLog = 'audit log not writable';
+      if (upstream.circuitState === 'open') failures.upstream = 'circuit to VirusTotal is open';
+      if (sharedRedis !== undefined && sharedRedis.status !== 'ready') failures.redis = `redis ${sharedRedis.status}`;
+      return failures;
+    },
+    async close() {
+      for (const close of closers.reverse()) await close();
+    },
+  };
+}

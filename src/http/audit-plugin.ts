@@ -1,0 +1,61 @@
+import { Readable } from 'node:stream';
+import fp from 'fastify-plugin';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Core } from '../core/core.js';
+import { auditUnavailable, GatewayError } from '../errors.js';
+import { callOf } from './call-state.js';
+
+export interface AuditPluginOptions {
+  core: Core;
+  /** Path prefixes not worth a line: probes and Swagger UI's static files. */
+  skip: readonly string[];
+}
+
+/** Records a call and then lets the answer go, or, when its line cannot be written, answers 503 instead. */
+export function recordThenAnswer(core: Core, request: FastifyRequest, reply: FastifyReply, answer: () => void): void {
+  core.record(callOf(request), reply.statusCode, (err) => {
+    if (err === null) {
+      answer();
+      return;
+    }
+    const failed = auditUnavailable();
+    void reply.code(failed.statusCode).headers(failed.headers).type('application/json').send(failed.json());
+  });
+}
+
+/**
+ * Writes the audit line in onSend, before the first byte of the response leaves: a caller never holds an answer
+ * whose request is not on the record. If the line cannot be written, the answer becomes a 503 instead. Lines of the
+ * answers ready in one turn of the event loop go to the file in one write (group commit).
+ */
+async function auditPlugin(app: FastifyInstance, opts: AuditPluginOptions): Promise<void> {
+  const { core } = opts;
+  app.addHook('onSend', (request, reply, payload, done) => {
+    if (request.routeOptions.config.unaudited === true || opts.skip.some((prefix) => request.url.startsWith(prefix))) {
+      done(null, payload);
+      return;
+    }
+    const call = callOf(request);
+    if (payload instanceof Readable) {
+      // The status is on the record as sent. If VirusTotal's body breaks off after bytes left, say so too;
+      // before any byte left, the error handler answers 502 instead and that gets its own line.
+      payload.once('error', () => {
+        if (!reply.raw.headersSent) return;
+        call.error = new GatewayError('GW_ERR_UPSTREAM_BAD_RESPONSE', "VirusTotal's response broke off mid-body");
+        core.record(call, reply.statusCode, () => {});
+      });
+    }
+    core.record(call, reply.statusCode, (err) => {
+      if (err === null) {
+        done(null, payload);
+        return;
+      }
+      if (payload instanceof Readable) payload.destroy();
+      const failed = auditUnavailable();
+      reply.code(failed.statusCode).headers(failed.headers).type('application/json');
+      done(null, failed.json());
+    });
+  });
+}
+
+export default fp(auditPlugin, { name: 'vt-gateway-audit', dependencies: ['vt-gateway-call-state'] });

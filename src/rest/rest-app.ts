@@ -1,0 +1,37 @@
+import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
+import type { Core } from '../core/core.js';
+import openApiPlugin from '../docs/openapi-plugin.js';
+import healthPlugin from '../health/health-plugin.js';
+import { buildChannelServer } from '../http/channel-server.js';
+import corsPlugin from '../http/cors-plugin.js';
+import pressurePlugin from '../http/pressure-plugin.js';
+import { typeboxValidatorCompiler } from '../http/validator.js';
+import { listOf } from '../core/core.js';
+import { version } from '../version.js';
+import accessPlugin from './access-plugin.js';
+import { restRoutes } from './routes-plugin.js';
+
+/** The REST face of the gateway (not listening): every catalog operation under its `/v1` path, OpenAPI, probes. */
+export async function buildRestApp(core: Core, opts: { logger: FastifyBaseLogger | false }): Promise<FastifyInstance> {
+  const { config } = core;
+  const app = await buildChannelServer(core, {
+    channel: 'rest',
+    logger: opts.logger,
+    unaudited: ['/healthz', '/readyz', `${config.basePath}/docs/static/`],
+    routerOptions: { maxParamLength: 512 },
+    requestTimeout: 30_000,
+  });
+  app.setValidatorCompiler(typeboxValidatorCompiler);
+  await app.register(pressurePlugin, { maxEventLoopDelayMs: config.maxEventLoopDelayMs, maxHeapUsedBytes: config.maxHeapUsedBytes });
+  await app.register(corsPlugin, { origins: listOf(config.corsOrigins) });
+  await app.register(accessPlugin, { core });
+  await app.register(healthPlugin, { readiness: () => core.readiness() });
+  await app.register(
+    async (scope) => {
+      await scope.register(openApiPlugin, { version, serverUrl: config.basePath === '' ? '/' : config.basePath });
+      await scope.register(restRoutes, { core, operations: core.operations });
+    },
+    { prefix: config.basePath },
+  );
+  return app;
+}
