@@ -49,10 +49,7 @@ t.test('secrets come from *_FILE too, and never appear in a configuration error'
   t.end();
 });
 
-t.test('every setting has a documented default or is explicitly required, and the README lists it', async (t) => {
-  const readme = (await import('node:fs')).readFileSync(join(root, 'README.md'), 'utf8');
-  for (const s of Object.values(settings)) {
-    t.ok(s.doc.length > 10, `${s.env} documented`);
-    t.match(readme, new RegExp(`\\| \`${s.env}\` \\|`), `${s.env} in the README's configuration table`);
-  }
+// That the README's configuration table lists every setting, with its default, is test/core/readme-reference.test.ts.
+t.test('every setting is documented', async (t) => {
+  for (const s of Object.values(settings)) t.ok(s.doc.length > 10, `${s.env} documented`);
 });
