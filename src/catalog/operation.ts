@@ -73,8 +73,9 @@ export interface Operation {
   /** The 200 response as VirusTotal documents it (for OpenAPI and MCP; never used to reshape the answer). */
   readonly response: TSchema;
   readonly resource: ResourceKind;
-  /** The scope every call needs; `prepare` may add more from the validated input. */
+  /** The scope every call needs; `prepare` may add some of `possibleExtraScopes` from the validated input. */
   readonly scope: Scope;
+  readonly possibleExtraScopes: readonly Scope[];
   /** Which of the client's budgets a call spends. */
   readonly budget: 'read' | 'write';
   readonly tool: { name: string; hints: ToolHints };
@@ -112,7 +113,8 @@ export interface TypedInput<B extends TObject> extends ValidatedInput {
 export interface RowWithBody<B extends TObject> extends RowBase {
   body: B;
   check?: (input: TypedInput<B>) => string | undefined;
-  extraScopes?: (body: Static<B>) => Scope[];
+  /** Scopes some inputs need beyond `scope`, and which ones a given body needs. */
+  extraScopes?: { possible: readonly Scope[]; needed: (body: Static<B>) => Scope[] };
   /** The audit line's `change`. */
   summarize: (body: Static<B>) => Record<string, unknown>;
 }
@@ -132,7 +134,7 @@ function targetsOf(resource: ResourceKind): Operation['targets'] {
   };
 }
 
-function common(row: RowBase): Omit<Operation, 'body' | 'prepare'> {
+function common(row: RowBase): Omit<Operation, 'body' | 'prepare' | 'possibleExtraScopes'> {
   const shape = {
     name: row.name,
     method: row.method,
@@ -159,6 +161,7 @@ export function defineOperation(row: RowWithoutBody): Operation {
   return {
     ...common(row),
     body: undefined,
+    possibleExtraScopes: noExtraScopes,
     prepare: (input) => ({ problem: row.check?.(input), extraScopes: noExtraScopes, change: undefined }),
   };
 }
@@ -172,11 +175,12 @@ export function defineBodyOperation<B extends TObject>(row: RowWithBody<B>): Ope
   return {
     ...common(row),
     body: row.body,
+    possibleExtraScopes: row.extraScopes?.possible ?? [],
     prepare: (input) => {
       const body = input.body;
       if (!isBody.Check(body)) throw new GatewayError('GW_ERR_INVALID_ARGUMENT', `Invalid request body for ${row.name}`);
       const typed: TypedInput<B> = { params: input.params, query: input.query, body };
-      return { problem: row.check?.(typed), extraScopes: row.extraScopes?.(body) ?? [], change: row.summarize(body) };
+      return { problem: row.check?.(typed), extraScopes: row.extraScopes?.needed(body) ?? [], change: row.summarize(body) };
     },
   };
 }

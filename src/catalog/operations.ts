@@ -199,7 +199,7 @@ export const operations: readonly Operation[] = [
     body: PatchGroupUsersBody,
     response: EmptyResponse,
     scope: 'groups:write',
-    extraScopes: roleEntriesNeedingAdminScope,
+    extraScopes: { possible: ['groups:admins'], needed: roleEntriesNeedingAdminScope },
     check: roleEntriesAreConsistent,
     summarize: summarizeRoleEntries,
     tool: { name: 'manage-group-users-roles-allowance', hints: destructive },

@@ -7,8 +7,8 @@ export interface OperationReference {
   gatewayPath: string;
   virusTotalPath: string;
   scope: string;
-  /** The operation may need further scopes, decided from the validated input. */
-  scopeGrowsWithInput: boolean;
+  /** Scopes some inputs need besides `scope`. */
+  extraScopes: readonly string[];
   summary: string;
   toolName: string;
   hints: ToolHints;
@@ -20,9 +20,9 @@ export function operationReference(op: Operation): OperationReference {
     operationId: op.name,
     method: op.method,
     gatewayPath: op.path,
-    virusTotalPath: op.path.replace(/^\/v1(?=\/)/, '/api/v3'),
+    virusTotalPath: `/api/v3${op.upstreamPath}`,
     scope: op.scope,
-    scopeGrowsWithInput: op.extraScopes !== undefined,
+    extraScopes: op.possibleExtraScopes,
     summary: op.summary,
     toolName: op.tool.name,
     hints: op.tool.hints,

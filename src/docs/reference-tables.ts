@@ -18,7 +18,7 @@ export function operationsTable(ops: readonly OperationReference[]): string {
       code(op.gatewayPath),
       code(op.virusTotalPath),
       code(op.operationId),
-      op.scopeGrowsWithInput ? `${code(op.scope)} (+ more per input)` : code(op.scope),
+      [code(op.scope), ...op.extraScopes.map((scope) => `(+${code(scope)})`)].join(' '),
       op.summary,
     ]),
   );
@@ -30,7 +30,7 @@ export function mcpToolsTable(ops: readonly OperationReference[]): string {
     ops.map((op) => [
       code(op.toolName),
       code(op.operationId),
-      op.scopeGrowsWithInput ? `${op.scope} (+ more per input)` : op.scope,
+      [op.scope, ...op.extraScopes.map((scope) => `(+${scope})`)].join(' '),
       String(op.hints.readOnly),
       String(op.hints.destructive),
       String(op.hints.idempotent),

@@ -41,12 +41,12 @@ t.test('every setting the loader reads is in the configuration table, secrets wi
 });
 
 t.test('the operations table maps /v1 to /api/v3 and marks scopes that grow with the input', async (t) => {
-  const patchUsers = operations.find((op) => op.extraScopes !== undefined);
+  const patchUsers = operations.find((op) => op.possibleExtraScopes.length > 0);
   if (patchUsers === undefined) return t.fail('the catalog has an operation with extra scopes');
   const row = operationsTable([operationReference(patchUsers)]).split('\n')[2];
   t.equal(
     row,
-    `| ${patchUsers.method} | \`${patchUsers.path}\` | \`${patchUsers.path.replace('/v1/', '/api/v3/')}\` | \`${patchUsers.name}\` | \`${patchUsers.scope}\` (+ more per input) | ${patchUsers.summary} |`,
+    `| ${patchUsers.method} | \`${patchUsers.path}\` | \`${patchUsers.path.replace('/v1/', '/api/v3/')}\` | \`${patchUsers.name}\` | \`${patchUsers.scope}\` (+\`${patchUsers.possibleExtraScopes.join('')}\`) | ${patchUsers.summary} |`,
   );
 });
 
