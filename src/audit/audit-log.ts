@@ -45,11 +45,11 @@ export class AuditLog {
 
   /** Opens the sink that `opts.path` names; throws a clear Error if it cannot. */
   static open(opts: AuditLogOptions): AuditLog {
-    return AuditLog.onto(opts.path === STDOUT ? new StdoutSink() : new RotatingFile(opts));
+    return AuditLog.writingTo(opts.path === STDOUT ? new StdoutSink() : new RotatingFile(opts));
   }
 
   /** An audit log writing to `sink`, opened now; throws a clear Error if it cannot be. */
-  static onto(sink: LineSink): AuditLog {
+  static writingTo(sink: LineSink): AuditLog {
     const log = new AuditLog(sink);
     try {
       log.link = sink.open() ?? log.link;

@@ -6,7 +6,7 @@ import { accessSync, constants, existsSync, fstatSync, mkdirSync, renameSync, st
 import { dirname, resolve } from 'node:path';
 import type { ChainLink } from './line.js';
 import { AppendFailed, SyncAppender, type LineSink } from './line-sink.js';
-import { listRotated, resumePoint, rotatedPath } from './series.js';
+import { nextRotatedPath, resumePoint } from './series.js';
 
 export interface RotatingFileOptions {
   path: string;
@@ -134,7 +134,7 @@ export class RotatingFile implements LineSink {
     this.appender = null;
     current.close();
     try {
-      renameSync(this.name, rotatedPath(this.name, (listRotated(this.name).at(-1)?.n ?? 0) + 1));
+      renameSync(this.name, nextRotatedPath(this.name));
       this.rotationRetryAt = 0;
     } catch (err) {
       if (this.rotationRetryAt === 0) {

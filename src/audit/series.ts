@@ -11,19 +11,19 @@ import { closeSync, existsSync, fstatSync, openSync, readdirSync, readSync, stat
 import { basename, dirname, join } from 'node:path';
 import { chainFields, GENESIS_HASH, type ChainLink } from './line.js';
 
-export interface RotatedFile {
+interface RotatedFile {
   path: string;
   n: number;
 }
 
-export interface FileLine {
+interface FileLine {
   text: string;
   /** False only for a last line with no final newline (a torn or truncated write). */
   terminated: boolean;
 }
 
 /** Where a reopened live file continues its chain. */
-export interface ResumePoint extends ChainLink {
+interface ResumePoint extends ChainLink {
   /** The live file ends without a newline: one must be written before the next line. */
   needsNewline: boolean;
   /** UTC day (YYYY-MM-DD) of the live file's last line, null when the live file is empty or missing. */
@@ -37,7 +37,9 @@ const READ_CHUNK_BYTES = 1 << 20;
 const TAIL_CHUNK_BYTES = 64 * 1024;
 const MAX_TAIL_LINE_BYTES = 16 * 1024 * 1024;
 
-export function rotatedPath(live: string, n: number): string {
+/** The name the live file takes when it is rotated now: one n beyond the newest rotated file. */
+export function nextRotatedPath(live: string): string {
+  const n = (listRotated(live).at(-1)?.n ?? 0) + 1;
   return `${live}.${String(n).padStart(DIGITS, '0')}`;
 }
 
@@ -49,7 +51,7 @@ function parseRotatedName(name: string): { live: string; n: number } | null {
 }
 
 /** The rotated files of `live`, oldest first; none when its directory does not exist. */
-export function listRotated(live: string): RotatedFile[] {
+function listRotated(live: string): RotatedFile[] {
   const dir = dirname(live);
   const liveName = basename(live);
   let names: string[];

@@ -47,7 +47,7 @@ const entries = (from: number, to: number): AuditEntry[] => Array.from({ length:
 
 t.test('any LineSink: lines stored in order, a partly failed append fails exactly the lines not stored, the chain goes on', async (t) => {
   const sink = new MemorySink();
-  const log = AuditLog.onto(sink);
+  const log = AuditLog.writingTo(sink);
   t.same(await enqueued(log, entries(0, 3)), [null, null, null]);
 
   sink.storeBeforeFailing = 2;
@@ -68,7 +68,7 @@ t.test('any LineSink: lines stored in order, a partly failed append fails exactl
 
 t.test('observers hear of every line, queued or written at once, stored or failed, before its caller does', async (t) => {
   const sink = new MemorySink();
-  const log = AuditLog.onto(sink);
+  const log = AuditLog.writingTo(sink);
   const heard: string[] = [];
   const callbacks: string[] = [];
   const stop = log.observe({
@@ -97,7 +97,7 @@ t.test('observers hear of every line, queued or written at once, stored or faile
 });
 
 t.test('a line refused before it is queued, or after close, is a failure observers hear of too', async (t) => {
-  const log = AuditLog.onto(new MemorySink());
+  const log = AuditLog.writingTo(new MemorySink());
   const failures: string[] = [];
   log.observe({ failed: (err) => failures.push(err.message) });
   const circular: Record<string, unknown> = {};
@@ -111,10 +111,10 @@ t.test('a line refused before it is queued, or after close, is a failure observe
   t.equal(log.lastWriteFailed, true);
 });
 
-t.test('a sink that cannot be opened at start fails AuditLog.onto with its name', async (t) => {
+t.test('a sink that cannot be opened at start fails AuditLog.writingTo with its name', async (t) => {
   const sink = new MemorySink();
   sink.open = () => {
     throw new Error('EACCES');
   };
-  t.throws(() => AuditLog.onto(sink), /audit log: memory cannot be opened for writing: EACCES/);
+  t.throws(() => AuditLog.writingTo(sink), /audit log: memory cannot be opened for writing: EACCES/);
 });
