@@ -66,14 +66,14 @@ export class AuditLog {
    */
   enqueue(entry: AuditEntry, done: (err: Error | null) => void): void {
     if (this.closed) {
-      this.settle({ entry, fields: '', done }, new Error(`audit log ${this.path} is closed`));
+      this.settle(entry, done, new Error(`audit log ${this.path} is closed`));
       return;
     }
     let fields: string;
     try {
       fields = entryJson(entry);
     } catch (err) {
-      this.settle({ entry, fields: '', done }, this.writeFailed(err));
+      this.settle(entry, done, this.writeFailed(err));
       return;
     }
     this.queued.push({ entry, fields, done });
@@ -151,16 +151,16 @@ export class AuditLog {
     }
     const lastHash = hashes[written - 1];
     if (lastHash !== undefined) this.link = { prevHash: lastHash, chainRestart: false };
-    batch.forEach((line, i) => this.settle(line, i < written ? null : failure));
+    batch.forEach(({ entry, done }, i) => this.settle(entry, done, i < written ? null : failure));
   }
 
-  private settle(line: QueuedLine, err: Error | null): void {
+  private settle(entry: AuditEntry, done: (err: Error | null) => void, err: Error | null): void {
     this.lastFailed = err !== null;
     for (const observer of this.observers) {
-      if (err === null) observer.written?.(line.entry);
-      else observer.failed?.(err, line.entry);
+      if (err === null) observer.written?.(entry);
+      else observer.failed?.(err, entry);
     }
-    line.done(err);
+    done(err);
   }
 
   private writeFailed(err: unknown): Error {
