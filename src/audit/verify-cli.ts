@@ -10,8 +10,8 @@
  * Prints `OK: N lines in M files, chain intact` (exit 0) or `BROKEN: <file>:<line>: <reason>` (exit 1; line 0: the
  * file could not be read). Bad usage: exit 2.
  */
-import { chainOrder, seriesOf } from './audit-series.js';
-import { isChainHash } from './chain-hash.js';
+import { isChainHash } from './line.js';
+import { chainOrder, seriesOf } from './series.js';
 import { ANY_START, verifyAuditFiles, type VerifyOptions } from './verify.js';
 
 const USAGE = 'usage: audit:verify [--start-hash=<64 hex digits>|any] <file|directory>...';

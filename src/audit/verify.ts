@@ -1,13 +1,13 @@
 /**
- * Checks a hash-chained audit log (definition in chain-hash.ts) and names the first broken line.
+ * Checks a hash-chained audit log (definition in line.ts) and names the first broken line.
  *
  * A line is broken when it is cut short (no final newline), is not a JSON object, lacks a well-formed `hash` or
  * `prevHash`, carries `"chainRestart": true`, has a `prevHash` other than the previous line's `hash` (across files,
  * in the order given), or has a `hash` that does not match its content. A chain restart is always reported as a
  * break: the writer only restarts when it found the line before unreadable, so lines may be missing there.
  */
-import { bodyHash, GENESIS_HASH, isChainHash, splitLine } from './chain-hash.js';
-import { fileLines } from './file-lines.js';
+import { bodyHash, GENESIS_HASH, isChainHash, splitLine } from './line.js';
+import { fileLines } from './series.js';
 
 export interface VerifyResult {
   ok: boolean;

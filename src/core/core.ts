@@ -13,8 +13,7 @@ import type { Client } from '../security/client.js';
 import { ClientRegistry } from '../security/client-registry.js';
 import { UpstreamClient } from '../upstream/client.js';
 import { version } from '../version.js';
-import { AuditRecorder } from './audit-recorder.js';
-import type { CallRecord } from './call-record.js';
+import { auditEntryOf, type CallRecord } from './call-record.js';
 import { createRunner, type OperationRunner } from './runner.js';
 
 export type RuntimeConfig = GatewayConfig & { vtApiKey: string };
@@ -106,7 +105,16 @@ export async function createCore(config: RuntimeConfig, deps: CoreDeps): Promise
   });
   const trustedProxies = listOf(config.trustProxy);
   const metrics = new GatewayMetrics();
-  const recorder = new AuditRecorder(audit, metrics, log);
+  const auditLog = audit;
+  // Metrics and readiness learn of every line written or lost from the audit log itself, whichever channel sent it.
+  const unobserve = auditLog.observe({
+    written: (entry) => metrics.observe(entry),
+    failed: (err, entry) => {
+      metrics.auditWriteFailures.inc();
+      log.error({ err, requestId: entry.requestId }, 'audit write failed');
+    },
+  });
+  closers.unshift(unobserve);
   const sharedRedis = redis;
 
   return {
@@ -118,10 +126,10 @@ export async function createCore(config: RuntimeConfig, deps: CoreDeps): Promise
     authenticate: createAuthenticator({ registry: clients, trustProxy: [...trustedProxies], trustedClientHeader: config.trustedClientHeader }),
     admit: (client, op) => limits.client(client, op.budget),
     run: createRunner(upstream, limits),
-    record: (call, status, done) => recorder.record(call, status, done),
+    record: (call, status, done) => auditLog.enqueue(auditEntryOf(call, status), done),
     readiness() {
       const failures: ReadinessFailures = {};
-      if (!recorder.healthy) failures.auditLog = 'audit log not writable';
+      if (!auditLog.isWritable() || auditLog.lastWriteFailed) failures.auditLog = 'audit log not writable';
       if (upstream.circuitState === 'open') failures.upstream = 'circuit to VirusTotal is open';
       if (sharedRedis !== undefined && sharedRedis.status !== 'ready') failures.redis = `redis ${sharedRedis.status}`;
       return failures;

@@ -1,7 +1,7 @@
 import { statSync, truncateSync } from 'node:fs';
 import { join } from 'node:path';
 import t from 'tap';
-import { bodyHash, withHash } from '../../src/audit/chain-hash.js';
+import { bodyHash, withHash } from '../../src/audit/line.js';
 import { verifyAuditFiles } from '../../src/audit/verify.js';
 import { rawLines, seriesIn, writeEntries, writeRawLines, type WrittenLine } from './.fixtures/audit-files.js';
 

@@ -1,0 +1,112 @@
+/**
+ * The audit line: its format and its hash.
+ *
+ * Every line is one JSON object: the entry's fields in reading order (time first), `prevHash`, `"chainRestart": true`
+ * on the first line written after the log found its previous last line unreadable, and last `hash`. A line L is
+ * written as
+ *
+ *   BODY with its closing "}" replaced by   ,"hash":"<hash>"}
+ *
+ * where BODY is the JSON object without `hash`, and
+ *
+ *   hash = lowercase hex SHA-256 of the UTF-8 bytes of   L.prevHash + "\n" + BODY
+ *
+ * So the hash covers the line's bytes exactly as written: any change to the line (a value, the order of its keys,
+ * a space) is seen, and a verifier in any language needs only string operations and SHA-256, no JSON
+ * canonicalisation. `prevHash` is the `hash` of the line before, across rotated files; the very first line of a log
+ * has GENESIS_HASH (64 zeros).
+ */
+import { hash } from 'node:crypto';
+import type { AuditEntry } from './audit-entry.js';
+
+export const GENESIS_HASH = '0'.repeat(64);
+
+/** Where a chain goes on: the hash of the line before, and whether the next line starts a new chain. */
+export interface ChainLink {
+  prevHash: string;
+  /** The line before was unreadable: the next line starts from GENESIS_HASH and says so. */
+  chainRestart: boolean;
+}
+
+const HASH_PATTERN = /^[0-9a-f]{64}$/;
+/** The end of every line (without its newline): the hash member, last. */
+const HASH_MEMBER = /,"hash":"([0-9a-f]{64})"}$/;
+
+export function isChainHash(value: unknown): value is string {
+  return typeof value === 'string' && HASH_PATTERN.test(value);
+}
+
+/**
+ * The entry's fields as one JSON object in reading order: time first, then who and what. JSON.stringify escapes
+ * lone surrogates, so a line always is valid UTF-8 and reads back to what was hashed.
+ */
+export function entryJson(entry: AuditEntry): string {
+  return JSON.stringify({
+    time: entry.time,
+    requestId: entry.requestId,
+    channel: entry.channel,
+    clientId: entry.clientId,
+    clientIp: entry.clientIp,
+    operation: entry.operation,
+    method: entry.method,
+    path: entry.path,
+    targets: entry.targets,
+    outcome: entry.outcome,
+    status: entry.status,
+    upstreamStatus: entry.upstreamStatus,
+    errorCode: entry.errorCode,
+    gatewayCode: entry.gatewayCode,
+    durationMs: entry.durationMs,
+    upstreamMs: entry.upstreamMs,
+    change: entry.change,
+    bodySha256: entry.bodySha256,
+  } satisfies Record<keyof AuditEntry, unknown>);
+}
+
+/**
+ * The line (newline-terminated) of an entry whose fields are `fields` (from entryJson), chained to `link`, and its
+ * hash: the next line's prevHash. The chain fields close the object: `prevHash`, then `chainRestart` only when true.
+ */
+export function chainLine(fields: string, link: ChainLink): { text: string; hash: string } {
+  const restart = link.chainRestart ? ',"chainRestart":true' : '';
+  const body = `${fields.slice(0, -1)},"prevHash":"${link.prevHash}"${restart}}`;
+  const lineHash = bodyHash(link.prevHash, body);
+  return { text: withHash(body, lineHash), hash: lineHash };
+}
+
+/** The hash of a line whose body (the JSON object without `hash`) is `body`. */
+export function bodyHash(prevHash: string, body: string): string {
+  return hash('sha256', `${prevHash}\n${body}`, 'hex');
+}
+
+/** The written line (newline-terminated) for a body and its hash. */
+export function withHash(body: string, lineHash: string): string {
+  return `${body.slice(0, -1)},"hash":"${lineHash}"}\n`;
+}
+
+/** A line's body and the hash it states, or null when the line does not end with a hash member. */
+export function splitLine(line: string): { body: string; hash: string } | null {
+  const member = HASH_MEMBER.exec(line);
+  if (member === null) return null;
+  return { body: `${line.slice(0, member.index)}}`, hash: member[1] ?? '' };
+}
+
+/**
+ * The chain fields a line states, each null when absent or malformed; null for text that is not a JSON object.
+ * Reading, not checking: verify.ts is what says whether the hash is right.
+ */
+export function chainFields(text: string): { prevHash: string | null; hash: string | null; time: string | null } | null {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    return null;
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return null;
+  const { prevHash, hash: lineHash, time } = parsed as Record<string, unknown>;
+  return {
+    prevHash: isChainHash(prevHash) ? prevHash : null,
+    hash: isChainHash(lineHash) ? lineHash : null,
+    time: typeof time === 'string' ? time : null,
+  };
+}
