@@ -279,6 +279,10 @@ async function replay(dir: string): Promise<{ stages: StageFs[]; log: string[] }
   return { stages: done, log: logs.flatMap((log, index) => [`stage ${index} (${stages[index]?.name ?? ''}):`, ...log]) };
 }
 
+function seconds(since: number): string {
+  return `${((Date.now() - since) / 1000).toFixed(1)} s`;
+}
+
 async function replayStage(
   dir: string,
   index: number,
@@ -289,7 +293,7 @@ async function replayStage(
   const fs: StageFs = { name: stage.name, root: join(dir, `stage-${index}-${stage.name ?? ''}`), workdir: '/', env: {}, user: 'root' };
   mkdirSync(fs.root);
   for (const ins of stage.instructions) {
-    const began = Date.now();
+    let began = Date.now();
     const logged = log.length;
     switch (ins.keyword) {
       case 'FROM':
@@ -300,7 +304,12 @@ async function replayStage(
         mkdirSync(hostPath(fs, fs.workdir), { recursive: true });
         break;
       case 'COPY': {
-        const from = ins.flags.from === undefined ? undefined : await earlierStage(ins.flags.from, ins.line);
+        let from: StageFs | undefined;
+        if (ins.flags.from !== undefined) {
+          from = await earlierStage(ins.flags.from, ins.line);
+          log.push(`waited for stage ${ins.flags.from} (${seconds(began)})`);
+          began = Date.now();
+        }
         copy(fs, ins, from);
         log.push(`copied: ${Object.entries(ins.flags).map(([k, v]) => `--${k}=${v} `).join('')}${ins.args}`);
         break;
@@ -325,7 +334,7 @@ async function replayStage(
       default:
         throw new Error(`Dockerfile:${ins.line}: the replay does not know ${ins.keyword}; teach test/container/dockerfile-replay.test.ts`);
     }
-    if (log.length > logged) log[log.length - 1] += ` (${((Date.now() - began) / 1000).toFixed(1)} s)`;
+    if (log.length > logged) log[log.length - 1] += ` (${seconds(began)})`;
   }
   return fs;
 }
