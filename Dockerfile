@@ -26,6 +26,8 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 RUN --mount=type=cache,target=/root/.npm npm ci --omit=dev --no-audit --no-fund
 COPY --from=build /app/dist ./dist
+# The operator's commands: `vtgw token ...`, `vtgw audit verify ...` (the build made main.js executable).
+RUN ln -s /app/dist/cli/main.js /usr/local/bin/vtgw
 # The audit log's directory: a volume, owned by the runtime user (uid 1000 is the base image's `node`), so a
 # fresh named volume starts out writable for it. Everything under /app stays root-owned and read-only.
 RUN mkdir -p /var/lib/vt-access-gateway/audit \

@@ -92,7 +92,7 @@ export const settings = {
   clientsFile: {
     env: 'GATEWAY_CLIENTS_FILE',
     schema: Type.String({ minLength: 1 }),
-    doc: 'JSON file of client ids, token digests, scopes and allowlists (`npm run token` mints entries). Required by `npm start`; reloaded on change and SIGHUP.',
+    doc: 'JSON file of client ids, token digests, scopes and allowlists (`vtgw token` mints entries). Required by `npm start`; reloaded on change and SIGHUP.',
   },
   trustProxy: {
     env: 'TRUST_PROXY',

@@ -35,7 +35,7 @@ async function openApiPlugin(app: FastifyInstance, opts: OpenApiOptions): Promis
           bearerAuth: {
             type: 'http',
             scheme: 'bearer',
-            description: 'A client token minted with `npm run token` (never the VirusTotal key).',
+            description: 'A client token minted with `vtgw token` (never the VirusTotal key).',
           },
         },
       },

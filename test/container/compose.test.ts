@@ -67,7 +67,8 @@ t.test('the file documents its use in a header comment', async (t) => {
   t.match(header, /docker compose --profile demo up/, 'how to run the demo');
   t.match(header, /docker compose --profile prod up/, 'how to run against VirusTotal');
   for (const secret of Object.values(compose.secrets ?? {})) t.match(header, secret.file?.replace(/^\.\//, '') ?? '?', `names the secret file ${secret.file}`);
-  t.match(header, /token-cli/, 'how to mint a client');
+  t.match(header, /vtgw token/, 'how to mint a client');
+  t.match(header, /vtgw audit verify/, 'how to check an audit log');
   t.match(header, /clients\.json/, 'where the clients file goes');
 });
 

@@ -5,7 +5,7 @@
 // compose file's own command. A RUN step the replay does not know fails the test rather than being skipped.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { cpSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, cpSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, realpathSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, posix, relative, sep } from 'node:path';
 import t from 'tap';
@@ -172,7 +172,8 @@ async function run(cmd: string, args: string[], opts: { cwd: string; env: Record
   return output;
 }
 
-function copy(stage: StageFs, ins: Instruction, done: StageFs[]): void {
+/** `fromStage`: the stage named by `--from`, already built. */
+function copy(stage: StageFs, ins: Instruction, fromStage: StageFs | undefined): void {
   const words = ins.json ?? shellWords(ins.args);
   const dest = words.at(-1) as string;
   const sources = words.slice(0, -1);
@@ -181,10 +182,8 @@ function copy(stage: StageFs, ins: Instruction, done: StageFs[]): void {
     if (/[*?[]/.test(source)) throw new Error(`Dockerfile:${ins.line}: the replay does not expand wildcards (${source})`);
     let from: string;
     let filter = (_src: string): boolean => true;
-    if (ins.flags.from !== undefined) {
-      const other = done.find((s) => s.name === ins.flags.from) ?? done[Number(ins.flags.from)];
-      if (other === undefined) throw new Error(`Dockerfile:${ins.line}: no stage ${ins.flags.from}`);
-      from = join(other.root, posix.resolve('/', source));
+    if (fromStage !== undefined) {
+      from = join(fromStage.root, posix.resolve('/', source));
     } else {
       const rel = contextPath(source);
       if (rel !== '' && ignored(rel)) throw new Error(`Dockerfile:${ins.line}: ${source} is excluded by .dockerignore`);
@@ -202,6 +201,20 @@ function copy(stage: StageFs, ins: Instruction, done: StageFs[]): void {
   }
 }
 
+/** Whether the repository's node_modules holds exactly what `npm ci` would install from `dir`'s lockfile. */
+function sameTreeAsRepo(dir: string): boolean {
+  type Lock = { packages: Record<string, { version?: string; optional?: boolean }> };
+  const installedPath = join(repoRoot, 'node_modules/.package-lock.json');
+  if (!existsSync(installedPath) || !existsSync(join(dir, 'package-lock.json'))) return false;
+  const wanted = (JSON.parse(readFileSync(join(dir, 'package-lock.json'), 'utf8')) as Lock).packages;
+  const installed = (JSON.parse(readFileSync(installedPath, 'utf8')) as Lock).packages;
+  const required = Object.entries(wanted).filter(([path, p]) => path !== '' && p.optional !== true);
+  return (
+    required.every(([path, p]) => installed[path]?.version === p.version) &&
+    Object.keys(installed).every((path) => wanted[path] !== undefined)
+  );
+}
+
 /** One `&&`-separated step of a RUN: the commands this Dockerfile uses, and nothing else. */
 async function runStep(stage: StageFs, step: string, line: number, log: string[]): Promise<void> {
   const words = shellWords(step);
@@ -210,6 +223,11 @@ async function runStep(stage: StageFs, step: string, line: number, log: string[]
   const cwd = hostPath(stage, stage.workdir);
   if (cmd === 'apt-get' || /^rm -rf \/var\/lib\/apt\/lists\/\*$/.test(step)) {
     log.push(`skipped (apt): ${step}`);
+  } else if (cmd === 'npm' && sub === 'ci' && !words.some((w) => w.startsWith('--omit')) && sameTreeAsRepo(cwd)) {
+    // The full install is the one `.ci/run` (and every checkout) already made from this very lockfile; the
+    // repository's tree is linked in rather than the same ~700 packages extracted again.
+    symlinkSync(join(repoRoot, 'node_modules'), join(cwd, 'node_modules'));
+    log.push(`linked the repository's node_modules, installed from the same lockfile, for: ${step}`);
   } else if (cmd === 'npm' && sub === 'ci') {
     // --prefer-offline: served from the npm cache the repository's own install filled.
     const args = [...words.slice(1), ...['--prefer-offline', '--no-audit', '--no-fund'].filter((f) => !words.includes(f))];
@@ -221,6 +239,15 @@ async function runStep(stage: StageFs, step: string, line: number, log: string[]
   } else if (cmd === 'mkdir' && sub === '-p') {
     for (const dir of words.slice(2)) mkdirSync(hostPath(stage, dir), { recursive: true });
     log.push(`ran: ${step}`);
+  } else if (cmd === 'ln' && sub === '-s' && words.length === 4) {
+    // A symlink inside the image: an absolute target is made relative, so that it stays inside the stage's root.
+    const [target = '', link = ''] = words.slice(2);
+    const hostLink = hostPath(stage, link);
+    const hostTarget = hostPath(stage, target);
+    if (!existsSync(hostTarget)) throw new Error(`Dockerfile:${line}: ln -s ${target}: no such file`);
+    mkdirSync(dirname(hostLink), { recursive: true });
+    symlinkSync(posix.isAbsolute(target) ? relative(dirname(hostLink), hostTarget) : target, hostLink);
+    log.push(`ran: ${step}`);
   } else if (cmd === 'chown') {
     for (const path of words.slice(words[1] === '-R' ? 3 : 2)) {
       if (!existsSync(hostPath(stage, path))) throw new Error(`Dockerfile:${line}: chown ${path}: no such file`);
@@ -231,49 +258,85 @@ async function runStep(stage: StageFs, step: string, line: number, log: string[]
   }
 }
 
+/**
+ * Stages are replayed concurrently, as BuildKit builds them: a stage waits for another only at its `COPY --from`.
+ * Each step's log line ends with the seconds it took.
+ */
 async function replay(dir: string): Promise<{ stages: StageFs[]; log: string[] }> {
-  const done: StageFs[] = [];
-  const log: string[] = [];
+  const built: Array<Promise<StageFs>> = [];
+  const logs: string[][] = stages.map(() => []);
+  const earlierStage = (ref: string, index: number, line: number): Promise<StageFs> => {
+    const byName = stages.findIndex((s) => s.name === ref);
+    const other = byName === -1 ? Number(ref) : byName;
+    const stage = Number.isInteger(other) && other < index ? built[other] : undefined;
+    if (stage === undefined) throw new Error(`Dockerfile:${line}: no earlier stage ${ref}`);
+    return stage;
+  };
   for (const [index, stage] of stages.entries()) {
-    const fs: StageFs = { name: stage.name, root: join(dir, `stage-${index}-${stage.name ?? ''}`), workdir: '/', env: {}, user: 'root' };
-    mkdirSync(fs.root);
-    for (const ins of stage.instructions) {
-      switch (ins.keyword) {
-        case 'FROM':
-          // The base image's content is this machine's node and npm (same major version, checked above).
-          break;
-        case 'WORKDIR':
-          fs.workdir = posix.resolve(fs.workdir, ins.args);
-          mkdirSync(hostPath(fs, fs.workdir), { recursive: true });
-          break;
-        case 'COPY':
-          copy(fs, ins, done);
-          log.push(`copied: ${Object.entries(ins.flags).map(([k, v]) => `--${k}=${v} `).join('')}${ins.args}`);
-          break;
-        case 'RUN':
-          for (const step of splitAnd(ins.json?.join(' ') ?? ins.args)) await runStep(fs, step, ins.line, log);
-          break;
-        case 'ENV':
-          Object.assign(fs.env, stageEnv({ base: '', name: undefined, instructions: [ins] }));
-          break;
-        case 'USER':
-          fs.user = ins.args;
-          break;
-        case 'EXPOSE':
-        case 'VOLUME':
-        case 'HEALTHCHECK':
-        case 'ENTRYPOINT':
-        case 'CMD':
-        case 'LABEL':
-        case 'STOPSIGNAL':
-          break;
-        default:
-          throw new Error(`Dockerfile:${ins.line}: the replay does not know ${ins.keyword}; teach test/container/dockerfile-replay.test.ts`);
-      }
-    }
-    done.push(fs);
+    built.push(replayStage(dir, index, stage, logs[index] ?? [], (ref, line) => earlierStage(ref, index, line)));
   }
-  return { stages: done, log };
+  const done = await Promise.all(built);
+  return { stages: done, log: logs.flatMap((log, index) => [`stage ${index} (${stages[index]?.name ?? ''}):`, ...log]) };
+}
+
+function seconds(since: number): string {
+  return `${((Date.now() - since) / 1000).toFixed(1)} s`;
+}
+
+async function replayStage(
+  dir: string,
+  index: number,
+  stage: Stage,
+  log: string[],
+  earlierStage: (ref: string, line: number) => Promise<StageFs>,
+): Promise<StageFs> {
+  const fs: StageFs = { name: stage.name, root: join(dir, `stage-${index}-${stage.name ?? ''}`), workdir: '/', env: {}, user: 'root' };
+  mkdirSync(fs.root);
+  for (const ins of stage.instructions) {
+    let began = Date.now();
+    const logged = log.length;
+    switch (ins.keyword) {
+      case 'FROM':
+        // The base image's content is this machine's node and npm (same major version, checked above).
+        break;
+      case 'WORKDIR':
+        fs.workdir = posix.resolve(fs.workdir, ins.args);
+        mkdirSync(hostPath(fs, fs.workdir), { recursive: true });
+        break;
+      case 'COPY': {
+        let from: StageFs | undefined;
+        if (ins.flags.from !== undefined) {
+          from = await earlierStage(ins.flags.from, ins.line);
+          log.push(`waited for stage ${ins.flags.from} (${seconds(began)})`);
+          began = Date.now();
+        }
+        copy(fs, ins, from);
+        log.push(`copied: ${Object.entries(ins.flags).map(([k, v]) => `--${k}=${v} `).join('')}${ins.args}`);
+        break;
+      }
+      case 'RUN':
+        for (const step of splitAnd(ins.json?.join(' ') ?? ins.args)) await runStep(fs, step, ins.line, log);
+        break;
+      case 'ENV':
+        Object.assign(fs.env, stageEnv({ base: '', name: undefined, instructions: [ins] }));
+        break;
+      case 'USER':
+        fs.user = ins.args;
+        break;
+      case 'EXPOSE':
+      case 'VOLUME':
+      case 'HEALTHCHECK':
+      case 'ENTRYPOINT':
+      case 'CMD':
+      case 'LABEL':
+      case 'STOPSIGNAL':
+        break;
+      default:
+        throw new Error(`Dockerfile:${ins.line}: the replay does not know ${ins.keyword}; teach test/container/dockerfile-replay.test.ts`);
+    }
+    if (log.length > logged) log[log.length - 1] += ` (${seconds(began)})`;
+  }
+  return fs;
 }
 
 /** Every file and directory under root with what a write would change. */
@@ -366,7 +429,10 @@ t.test('replaying the Dockerfile builds an image that serves, writes only to its
   await t.test('the runtime image holds production dependencies and dist only', async (t) => {
     t.same(readdirSync(appDir).sort(), ['dist', 'node_modules', 'package-lock.json', 'package.json'], `${runtime.workdir} holds nothing else`);
     t.ok(existsSync(join(appDir, 'dist/server.js')), 'dist/server.js was copied from the build stage');
-    t.ok(existsSync(join(appDir, 'dist/simulator/main.js')) && existsSync(join(appDir, 'dist/security/token-cli.js')), 'the simulator and token CLI too');
+    t.ok(existsSync(join(appDir, 'dist/simulator/main.js')), 'the simulator too');
+    const vtgw = join(runtime.root, 'usr/local/bin/vtgw');
+    t.doesNotThrow(() => accessSync(vtgw, constants.X_OK), 'vtgw is an executable on the image\'s PATH');
+    t.equal(realpathSync(vtgw), realpathSync(join(appDir, 'dist/cli/main.js')), 'and it is dist/cli/main.js');
     for (const dev of ['typescript', 'tap', 'tsx', '@types/node', 'fast-check', 'playwright-core', '@stoplight/spectral-cli']) {
       t.notOk(existsSync(join(appDir, 'node_modules', dev)), `dev dependency ${dev} is absent`);
     }
@@ -462,11 +528,11 @@ t.test('replaying the Dockerfile builds an image that serves, writes only to its
   await waitFor(`http://127.0.0.1:${simPort}/_simulator/stats`, sim, 'the simulator');
   t.equal(await healthcheck(composeHealthcheck(simService), appDir, { ...simFs.env, SIM_PORT: String(simPort) }), 0, `${simName}'s compose healthcheck passes`);
 
-  // A client minted by the image's own token CLI, in the clients file the gateway reads.
+  // A client minted by the image's own `vtgw token` (found on the image's PATH), in the clients file the gateway reads.
   const gwFs = containerFs(gatewayName, gatewayService);
-  const minted = await run(process.execPath, ['dist/security/token-cli.js', '--id', 'replay-client', '--scopes', 'groups:read', '--groups', 'my_group_id'], {
+  const minted = await run('vtgw', ['token', '--id', 'replay-client', '--scopes', 'groups:read', '--groups', 'my_group_id'], {
     cwd: appDir,
-    env: { PATH, HOME: join(runtime.root, 'home/node') },
+    env: { PATH: `${join(runtime.root, 'usr/local/bin')}:${PATH}`, HOME: join(runtime.root, 'home/node') },
   });
   const [token = '', entry = ''] = minted.split('\n');
   t.match(token, /^vtgw_/, 'the token CLI mints a token');

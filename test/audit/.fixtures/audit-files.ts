@@ -64,11 +64,6 @@ export function parsedLines(path: string): WrittenLine[] {
     .map((line) => JSON.parse(line) as WrittenLine);
 }
 
-/** Runs a TypeScript file with tsx, as `npm run` would, from the repository root. */
-export function runTs(script: string, args: string[]): SpawnSyncReturns<string> {
-  return spawnSync(process.execPath, ['--import', 'tsx', script, ...args], { cwd: repoRoot, encoding: 'utf8', timeout: 60_000 });
-}
-
 /**
  * Node arguments that run one of child-writers.ts's programs. They live in this dot-directory, imported rather than
  * run as files, because `tap test/audit/` would otherwise take every .ts file in it for a test.

@@ -1,10 +1,11 @@
-// `npm run token -- --id ... --scopes ... --groups ...`: mints a client token, prints it once, then its clients-file entry.
+// `vtgw token --id ... --scopes ... --groups ...`: mints a client token, prints it once, then its clients-file entry.
 import { parseArgs } from 'node:util';
-import { checkClientEntry, type ClientEntry } from './clients-file.js';
-import { mintToken, tokenDigest } from './token.js';
+import { checkClientEntry } from '../security/clients-file.js';
+import { mintToken, tokenDigest } from '../security/token.js';
+import { EXIT_OK, EXIT_USAGE, parseArgsMessage, type CliIo } from './io.js';
 
-const usage =
-  'usage: npm run token -- --id ID --scopes SCOPE[,SCOPE...] --groups GROUP[,GROUP...]|"*"|"" ' +
+export const tokenUsage =
+  'usage: vtgw token --id ID --scopes SCOPE[,SCOPE...] --groups GROUP[,GROUP...]|"*"|"" ' +
   '[--threat-profiles PROFILE[,PROFILE...]|"*"] [--reads-per-minute N] [--writes-per-minute N]';
 
 const flagOfField: Record<string, string> = {
@@ -17,6 +18,27 @@ const flagOfField: Record<string, string> = {
 };
 
 class UsageError extends Error {}
+
+export function main(argv: string[], io: CliIo): number {
+  const token = mintToken();
+  try {
+    const entry = entryFromArgs(argv, tokenDigest(token));
+    if (entry === 'help') {
+      io.stdout.write(`${tokenUsage}\n`);
+      return EXIT_OK;
+    }
+    io.stdout.write(`${token}\n${JSON.stringify(entry)}\n`);
+    io.stderr.write(
+      'The token above is shown only this once: hand it to the client now. ' +
+        'Add the entry to "clients" in the clients file; the gateway picks it up within seconds.\n',
+    );
+    return EXIT_OK;
+  } catch (err) {
+    if (!(err instanceof UsageError)) throw err;
+    io.stderr.write(`token: ${err.message} (--help for usage)\n`);
+    return EXIT_USAGE;
+  }
+}
 
 function parseFlags(args: string[]) {
   try {
@@ -35,12 +57,11 @@ function parseFlags(args: string[]) {
       },
     }).values;
   } catch (err) {
-    // Node's messages run on with advice about positionals; the first sentence is the one that matters.
-    throw new UsageError((err instanceof Error ? err.message : String(err)).split('. ')[0] ?? '');
+    throw new UsageError(parseArgsMessage(err));
   }
 }
 
-function entryFromArgs(args: string[], tokenSha256: string): ClientEntry | 'help' {
+function entryFromArgs(args: string[], tokenSha256: string) {
   const values = parseFlags(args);
   if (values.help === true) return 'help';
 
@@ -66,7 +87,7 @@ function entryFromArgs(args: string[], tokenSha256: string): ClientEntry | 'help
     const field = problem.field.replace(/\[\d+\]$/, '');
     throw new UsageError(`${flagOfField[field] ?? field}: ${problem.problem}`);
   }
-  return entry as ClientEntry;
+  return entry;
 }
 
 function list(value: string): string[] {
@@ -77,22 +98,4 @@ function wholeNumber(flag: string, value: string | undefined): number | undefine
   if (value === undefined) return undefined;
   if (!/^\d+$/.test(value)) throw new UsageError(`${flag}: must be a whole number, got ${JSON.stringify(value)}`);
   return Number(value);
-}
-
-const token = mintToken();
-try {
-  const entry = entryFromArgs(process.argv.slice(2), tokenDigest(token));
-  if (entry === 'help') {
-    process.stdout.write(`${usage}\n`);
-  } else {
-    process.stdout.write(`${token}\n${JSON.stringify(entry)}\n`);
-    process.stderr.write(
-      'The token above is shown only this once: hand it to the client now. ' +
-        'Add the entry to "clients" in the clients file; the gateway picks it up within seconds.\n',
-    );
-  }
-} catch (err) {
-  if (!(err instanceof UsageError)) throw err;
-  process.stderr.write(`token: ${err.message} (--help for usage)\n`);
-  process.exitCode = 2;
 }

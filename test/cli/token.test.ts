@@ -1,18 +1,13 @@
-import { spawnSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import t from 'tap';
+import { main } from '../../src/cli/token.js';
 import { parseClientsFile } from '../../src/security/clients-file.js';
 import { tokenDigest } from '../../src/security/token.js';
+import { runCli } from './fixtures/run-cli.js';
 
-const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
-
-function runTokenCli(...args: string[]) {
-  const run = spawnSync(process.execPath, ['--import', 'tsx', 'src/security/token-cli.ts', ...args], { cwd: repoRoot, encoding: 'utf8' });
-  return { status: run.status, stdout: run.stdout, stderr: run.stderr };
-}
+const runTokenCli = (...args: string[]) => runCli(main, args);
 
 t.test('prints a new token once, then an entry for the clients file that matches it', async (t) => {
-  const run = runTokenCli(
+  const run = await runTokenCli(
     '--id', 'svc-onboarding',
     '--scopes', 'groups:read,groups:write',
     '--groups', 'my_group',
@@ -40,8 +35,8 @@ t.test('prints a new token once, then an entry for the clients file that matches
 });
 
 t.test('without optional flags: no threat profiles, no rate limit; each run mints a new token', async (t) => {
-  const first = runTokenCli('--id', 'svc-a', '--scopes', 'groups:read', '--groups', '');
-  const second = runTokenCli('--id', 'svc-a', '--scopes', 'groups:read', '--groups', '');
+  const first = await runTokenCli('--id', 'svc-a', '--scopes', 'groups:read', '--groups', '');
+  const second = await runTokenCli('--id', 'svc-a', '--scopes', 'groups:read', '--groups', '');
   t.equal(first.status, 0, first.stderr);
   const [token = '', entryJson = ''] = first.stdout.split('\n');
   t.same(JSON.parse(entryJson), { id: 'svc-a', tokenSha256: tokenDigest(token), scopes: ['groups:read'], groups: [], threatProfiles: [] });
@@ -64,10 +59,18 @@ t.test('bad arguments: one line on stderr, nothing on stdout, exit 2', async (t)
     ['option without value', [...good, '--id'], /'--id <value>' argument missing/],
   ];
   for (const [name, args, expected] of cases) {
-    const run = runTokenCli(...args);
+    const run = await runTokenCli(...args);
     t.equal(run.status, 2, `${name}: exit 2`);
     t.match(run.stderr, expected, name);
     t.match(run.stderr, /^token: [^\n]+\n$/, `${name}: one line`);
     t.equal(run.stdout, '', `${name}: no token printed`);
   }
+});
+
+t.test('--help: the usage on stdout, exit 0, no token', async (t) => {
+  const run = await runTokenCli('--help');
+  t.equal(run.status, 0);
+  t.match(run.stdout, /^usage: vtgw token --id ID --scopes /);
+  t.notMatch(run.stdout, /vtgw_/);
+  t.equal(run.stderr, '');
 });

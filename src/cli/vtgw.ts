@@ -1,0 +1,34 @@
+// `vtgw <command> ...`: the operator's commands, one table, each with its own `main(argv, io)`.
+import { main as auditVerify } from './audit-verify.js';
+import { EXIT_OK, EXIT_USAGE, type CliIo, type CliMain } from './io.js';
+import { main as token } from './token.js';
+
+interface Command {
+  /** The words that name it after `vtgw`. */
+  words: string[];
+  summary: string;
+  main: CliMain;
+}
+
+const commands: Command[] = [
+  { words: ['token'], summary: 'mint a client token and print its clients-file entry', main: token },
+  { words: ['audit', 'verify'], summary: "check an audit log's hash chain, a file or its whole rotated series", main: auditVerify },
+];
+
+export const vtgwUsage = [
+  'usage: vtgw <command> [options]   (vtgw <command> --help for its options)',
+  '',
+  ...commands.map((c) => `  ${c.words.join(' ').padEnd(14)} ${c.summary}`),
+].join('\n');
+
+export async function main(argv: string[], io: CliIo): Promise<number> {
+  const command = commands.find((c) => c.words.every((word, i) => argv[i] === word));
+  if (command !== undefined) return command.main(argv.slice(command.words.length), io);
+  if (argv.length === 1 && (argv[0] === '--help' || argv[0] === '-h')) {
+    io.stdout.write(`${vtgwUsage}\n`);
+    return EXIT_OK;
+  }
+  const [first] = argv;
+  io.stderr.write(`${first === undefined ? 'no command given' : `unknown command: ${argv.join(' ')}`}\n${vtgwUsage}\n`);
+  return EXIT_USAGE;
+}
