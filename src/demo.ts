@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
-import { scopes } from './catalog/operation.js';
+import { GATEWAY_PREFIX, scopes } from './catalog/operation.js';
 import { ConfigError, loadConfig } from './config.js';
 import { startGateway } from './gateway.js';
 import { ClientRegistry } from './security/client-registry.js';
@@ -42,7 +42,7 @@ async function demo(): Promise<void> {
       `  OpenAPI:     ${base}/openapi.json`,
       `  Demo client token (every scope; use it in Swagger UI's Authorize button):`,
       `               ${token}`,
-      `  Try:         curl -s -H "Authorization: Bearer ${token}" ${base}/v1/groups/${DEMO_GROUP_ID}/relationships/users?limit=3`,
+      `  Try:         curl -s -H "Authorization: Bearer ${token}" ${base}${GATEWAY_PREFIX}/groups/${DEMO_GROUP_ID}/relationships/users?limit=3`,
       `  MCP:         http://localhost:${config.mcpPort}/mcp (same token)`,
       ...(config.metricsPort === 0 ? [] : [`  Metrics:     http://localhost:${config.metricsPort}/metrics`]),
       `  Audit log:   ${config.auditLogPath} (check it: npx vtgw audit verify ${config.auditLogPath})`,

@@ -1,4 +1,4 @@
-/** The ways in: REST (`/v1`) and MCP tools. */
+/** The ways in: REST and MCP tools. */
 export type Channel = 'rest' | 'mcp';
 
 /** One audited request, as the gateway hands it to the audit log. It never holds a token, a key or a full body. */

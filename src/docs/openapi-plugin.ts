@@ -2,6 +2,7 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import fp from 'fastify-plugin';
 import type { FastifyInstance } from 'fastify';
+import { GATEWAY_PREFIX } from '../catalog/operation.js';
 import { tags } from '../catalog/tags.js';
 
 export interface OpenApiOptions {
@@ -11,8 +12,8 @@ export interface OpenApiOptions {
 }
 
 const DESCRIPTION = [
-  "Holds the organisation's VirusTotal API key so that internal services never do. Every `/v1` operation mirrors",
-  "VirusTotal API v3's path of the same name (without `/v1`) one-to-one; the gateway injects the key, validates the",
+  `Holds the organisation's VirusTotal API key so that internal services never do. Every \`${GATEWAY_PREFIX}\` operation mirrors`,
+  `VirusTotal API v3's path of the same name (without \`${GATEWAY_PREFIX}\`) one-to-one; the gateway injects the key, validates the`,
   "request before anything leaves, and passes VirusTotal's status, content type and body back unchanged.",
   'Errors, the gateway\'s own included, use VirusTotal\'s shape: `{"error":{"code":"...","message":"..."}}`.',
 ].join(' ');

@@ -11,7 +11,7 @@ import { version } from '../version.js';
 import accessPlugin from './access-plugin.js';
 import { restRoutes } from './routes-plugin.js';
 
-/** The REST face of the gateway (not listening): every catalog operation under its `/v1` path, OpenAPI, probes. */
+/** The REST face of the gateway (not listening): every catalog operation under its gateway path, OpenAPI, probes. */
 export async function buildRestApp(core: Core, opts: { logger: FastifyBaseLogger | false }): Promise<FastifyInstance> {
   const { config } = core;
   const app = await buildChannelServer(core, {
