@@ -29,6 +29,23 @@ export const settings = {
     secret: true,
     doc: 'The VirusTotal API key the gateway injects. Required. Also read from the file named by `VIRUSTOTAL_API_KEY_FILE`.',
   },
+  keyOwner: {
+    env: 'VIRUSTOTAL_KEY_OWNER',
+    schema: Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9_.@+-]{0,127}$' }),
+    doc: "Username of the account that owns the key; no client may remove, demote or cap it. Unset: looked up from VirusTotal at start (writes that could touch an account answer 503 until it is known).",
+  },
+  keyOwnerGroups: {
+    env: 'VIRUSTOTAL_KEY_OWNER_GROUPS',
+    schema: Type.String(),
+    default: '',
+    doc: "Comma-separated groups holding the key owner, which no client may remove from a threat profile's editors. Looked up from VirusTotal with the owner when `VIRUSTOTAL_KEY_OWNER` is unset.",
+  },
+  keyOwnerMinDailyAllowance: {
+    env: 'VIRUSTOTAL_KEY_OWNER_MIN_DAILY_ALLOWANCE',
+    schema: Type.Integer({ minimum: 0 }),
+    default: 1000,
+    doc: "Lowest daily API allowance a client may set for the key owner's account.",
+  },
   upstreamConnectTimeoutMs: {
     env: 'UPSTREAM_CONNECT_TIMEOUT_MS',
     schema: Millis,

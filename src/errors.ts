@@ -21,6 +21,7 @@ const errorCatalogue = {
   GW_ERR_AUDIT_UNAVAILABLE: { status: 503, vtCode: 'TransientError' },
   GW_ERR_OVERLOADED: { status: 503, vtCode: 'TransientError' },
   GW_ERR_SHUTTING_DOWN: { status: 503, vtCode: 'TransientError' },
+  GW_ERR_KEY_OWNER_UNKNOWN: { status: 503, vtCode: 'TransientError' },
   GW_ERR_UPSTREAM_TIMEOUT: { status: 504, vtCode: 'DeadlineExceededError' },
 } as const satisfies Record<string, { status: number; vtCode: string }>;
 

@@ -21,7 +21,8 @@ export interface AuditEntry {
   change?: Record<string, unknown>;
   /** SHA-256 hex of the request body, for writes. */
   bodySha256?: string;
-  outcome: 'ok' | 'upstream_error' | 'denied' | 'invalid' | 'unauthenticated' | 'limited' | 'failed';
+  /** `intent`: a write about to leave (status 0); its outcome follows on a line with the same requestId. */
+  outcome: 'intent' | 'ok' | 'upstream_error' | 'denied' | 'invalid' | 'unauthenticated' | 'limited' | 'failed';
   status: number;
   upstreamStatus: number | null;
   /** VirusTotal's error code the caller saw for an error the gateway made; null otherwise. */

@@ -38,6 +38,17 @@ export interface ToolHints {
   idempotent: boolean;
 }
 
+/**
+ * A change a write makes to an account's standing in the group or on a threat profile. The key-owner guard refuses
+ * those that would lock the gateway's own account out, whatever operation or channel asks for them.
+ */
+export type AccountChange =
+  | { kind: 'remove-member'; user: string }
+  | { kind: 'revoke-admin'; user: string }
+  | { kind: 'change-roles'; user: string }
+  | { kind: 'set-daily-allowance'; user: string; allowed: number }
+  | { kind: 'remove-editor'; principalType: string; principal: string };
+
 /** What a channel has once the request passed the operation's schemas. */
 export interface ValidatedInput {
   params: Record<string, string>;
@@ -53,6 +64,8 @@ export interface PreparedCall {
   extraScopes: Scope[];
   /** What a write changes, for the audit line: who and what, never the whole body. */
   change: Record<string, unknown> | undefined;
+  /** What the write would do to accounts' standing (see AccountChange). */
+  accountChanges: AccountChange[];
 }
 
 /** A catalog row as the rest of the gateway sees it: everything about one VirusTotal operation. */
@@ -104,6 +117,9 @@ interface RowBase {
 
 export interface RowWithoutBody extends RowBase {
   check?: (input: ValidatedInput) => string | undefined;
+  /** Scopes every call needs beyond `scope`: for rights that `scope` alone must not take away. */
+  extraScopes?: readonly Scope[];
+  accountChanges?: (input: ValidatedInput) => AccountChange[];
 }
 
 export interface TypedInput<B extends TObject> extends ValidatedInput {
@@ -117,6 +133,7 @@ export interface RowWithBody<B extends TObject> extends RowBase {
   extraScopes?: { possible: readonly Scope[]; needed: (body: Static<B>) => Scope[] };
   /** The audit line's `change`. */
   summarize: (body: Static<B>) => Record<string, unknown>;
+  accountChanges?: (input: TypedInput<B>) => AccountChange[];
 }
 
 // Audit lines stay bounded whatever a caller sends (the REST router's maxParamLength).
@@ -157,12 +174,17 @@ function common(row: RowBase): Omit<Operation, 'body' | 'prepare' | 'possibleExt
 
 /** A catalog row of an operation that sends no body. */
 export function defineOperation(row: RowWithoutBody): Operation {
-  const noExtraScopes: Scope[] = [];
+  const extraScopes = [...(row.extraScopes ?? [])];
   return {
     ...common(row),
     body: undefined,
-    possibleExtraScopes: noExtraScopes,
-    prepare: (input) => ({ problem: row.check?.(input), extraScopes: noExtraScopes, change: undefined }),
+    possibleExtraScopes: extraScopes,
+    prepare: (input) => ({
+      problem: row.check?.(input),
+      extraScopes,
+      change: undefined,
+      accountChanges: row.accountChanges?.(input) ?? [],
+    }),
   };
 }
 
@@ -180,7 +202,12 @@ export function defineBodyOperation<B extends TObject>(row: RowWithBody<B>): Ope
       const body = input.body;
       if (!isBody.Check(body)) throw new GatewayError('GW_ERR_INVALID_ARGUMENT', `Invalid request body for ${row.name}`);
       const typed: TypedInput<B> = { params: input.params, query: input.query, body };
-      return { problem: row.check?.(typed), extraScopes: row.extraScopes?.needed(body) ?? [], change: row.summarize(body) };
+      return {
+        problem: row.check?.(typed),
+        extraScopes: row.extraScopes?.needed(body) ?? [],
+        change: row.summarize(body),
+        accountChanges: row.accountChanges?.(typed) ?? [],
+      };
     },
   };
 }

@@ -1,6 +1,6 @@
 import type { Static } from '@sinclair/typebox';
 import { PatchGroupBody, PatchGroupUsersBody, PrincipalsBody, UsersByEmailBody } from './bodies.js';
-import { defineBodyOperation, defineOperation, type Operation, type Scope, type TypedInput } from './operation.js';
+import { defineBodyOperation, defineOperation, type AccountChange, type Operation, type Scope, type TypedInput } from './operation.js';
 import {
   GroupParams,
   GroupRelationshipParams,
@@ -50,6 +50,15 @@ function roleEntriesNeedingAdminScope(body: Static<typeof PatchGroupUsersBody>):
     c.roles !== undefined || [...(c.add_roles ?? []), ...(c.remove_roles ?? [])].includes(GROUP_ADMIN_ROLE),
   );
   return touchesAdmin ? ['groups:admins'] : [];
+}
+
+function roleEntryAccountChanges({ body }: TypedInput<typeof PatchGroupUsersBody>): AccountChange[] {
+  return body.data.flatMap(({ id, context_attributes: c }): AccountChange[] => [
+    ...(c.roles !== undefined || c.remove_roles !== undefined ? [{ kind: 'change-roles' as const, user: id }] : []),
+    ...(c.quota_limits === undefined
+      ? []
+      : [{ kind: 'set-daily-allowance' as const, user: id, allowed: c.quota_limits.api_requests_daily.allowed }]),
+  ]);
 }
 
 function summarizeRoleEntries(body: Static<typeof PatchGroupUsersBody>): Record<string, unknown> {
@@ -141,6 +150,7 @@ export const operations: readonly Operation[] = [
     params: GroupUserParams,
     response: EmptyResponse,
     scope: 'groups:admins',
+    accountChanges: ({ params }) => [{ kind: 'revoke-admin', user: params.user_id ?? '' }],
     tool: { name: 'revoke-group-admin-permissions-user', hints: destructive },
   }),
   defineOperation({
@@ -202,6 +212,7 @@ export const operations: readonly Operation[] = [
     extraScopes: { possible: ['groups:admins'], needed: roleEntriesNeedingAdminScope },
     check: roleEntriesAreConsistent,
     summarize: summarizeRoleEntries,
+    accountChanges: roleEntryAccountChanges,
     tool: { name: 'manage-group-users-roles-allowance', hints: destructive },
   }),
   defineOperation({
@@ -215,6 +226,9 @@ export const operations: readonly Operation[] = [
     params: GroupUserParams,
     response: EmptyResponse,
     scope: 'groups:write',
+    // Removing a member removes their admin role with them: a right only `groups:admins` may take away.
+    extraScopes: ['groups:admins'],
+    accountChanges: ({ params }) => [{ kind: 'remove-member', user: params.user_id ?? '' }],
     tool: { name: 'remove-user-group', hints: destructive },
   }),
   defineOperation({
@@ -305,6 +319,8 @@ export const operations: readonly Operation[] = [
     response: EmptyResponse,
     scope: 'threat_profiles:write',
     summarize: (body) => ({ revoke: principals(body) }),
+    accountChanges: ({ params, body }) =>
+      params.relationship === 'editors' ? body.data.map((p) => ({ kind: 'remove-editor' as const, principalType: p.type, principal: p.id })) : [],
     tool: { name: 'delete-threat-profile-relationships', hints: destructive },
   }),
   defineOperation({

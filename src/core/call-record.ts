@@ -23,6 +23,8 @@ export interface CallRecord {
   upstreamStatus: number | null;
   upstreamMs: number | null;
   error: GatewayError | null;
+  /** A write's intent line is on the record: from then on the change may have reached VirusTotal. */
+  intentRecorded: boolean;
 }
 
 export function newCallRecord(fields: { requestId: string; channel: Channel; clientIp: string; method: string; path: string }): CallRecord {
@@ -37,6 +39,7 @@ export function newCallRecord(fields: { requestId: string; channel: Channel; cli
     upstreamStatus: null,
     upstreamMs: null,
     error: null,
+    intentRecorded: false,
   };
 }
 
@@ -59,6 +62,11 @@ function outcomeOf(call: CallRecord, status: number): AuditEntry['outcome'] {
 }
 
 const round = (ms: number): number => Math.round(ms * 100) / 100;
+
+/** The line written before a write leaves: who, what and the body's digest, with `outcome: 'intent'`. */
+export function auditIntentOf(call: CallRecord): AuditEntry {
+  return { ...auditEntryOf(call, 0), outcome: 'intent', upstreamStatus: null, upstreamMs: null };
+}
 
 /** The audit line of a call that was answered with `status`: the same for every channel. */
 export function auditEntryOf(call: CallRecord, status: number): AuditEntry {

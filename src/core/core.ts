@@ -8,12 +8,14 @@ import { AuditLog } from '../audit/audit-log.js';
 import type { Operation } from '../catalog/operation.js';
 import { operations } from '../catalog/operations.js';
 import type { GatewayConfig } from '../config.js';
+import { auditUnavailable } from '../errors.js';
 import { GatewayMetrics } from '../metrics/metrics.js';
 import type { Client } from '../security/client.js';
 import { ClientRegistry } from '../security/client-registry.js';
 import { UpstreamClient } from '../upstream/client.js';
 import { version } from '../version.js';
-import { auditEntryOf, type CallRecord } from './call-record.js';
+import { auditEntryOf, auditIntentOf, type CallRecord } from './call-record.js';
+import { KeyOwnerDirectory } from './key-owner.js';
 import { createRunner, type OperationRunner } from './runner.js';
 
 export type RuntimeConfig = GatewayConfig & { vtApiKey: string };
@@ -82,6 +84,13 @@ export async function createCore(config: RuntimeConfig, deps: CoreDeps): Promise
     redis = connected;
   }
 
+  const limits = createRateLimits({
+    readsPerMinute: config.readsPerMinute,
+    writesPerMinute: config.writesPerMinute,
+    upstreamBudgetPerMinute: config.upstreamBudgetPerMinute,
+    failOpen: config.rateLimitFailOpen,
+    ...(redis === undefined ? {} : { redis }),
+  });
   const upstream = new UpstreamClient({
     baseUrl: config.vtApiBaseUrl,
     apiKey: config.vtApiKey,
@@ -93,22 +102,20 @@ export async function createCore(config: RuntimeConfig, deps: CoreDeps): Promise
     connections: config.upstreamConnections,
     retry: { retries: config.upstreamRetries, baseDelayMs: config.upstreamRetryBaseMs },
     breaker: { failureThreshold: config.breakerFailureThreshold, openMs: config.breakerOpenMs },
+    spendBudget: () => limits.upstream(),
   });
   closers.push(() => upstream.close());
 
-  const limits = createRateLimits({
-    readsPerMinute: config.readsPerMinute,
-    writesPerMinute: config.writesPerMinute,
-    upstreamBudgetPerMinute: config.upstreamBudgetPerMinute,
-    failOpen: config.rateLimitFailOpen,
-    ...(redis === undefined ? {} : { redis }),
-  });
   const trustedProxies = listOf(config.trustProxy);
+  const keyOwners = new KeyOwnerDirectory(upstream, config.vtApiKey, { username: config.keyOwner, groups: listOf(config.keyOwnerGroups) }, log);
+  void keyOwners.owner();
   const metrics = new GatewayMetrics();
   const auditLog = audit;
   // Metrics and readiness learn of every line written or lost from the audit log itself, whichever channel sent it.
   const unobserve = auditLog.observe({
-    written: (entry) => metrics.observe(entry),
+    written: (entry) => {
+      if (entry.outcome !== 'intent') metrics.observe(entry);
+    },
     failed: (err, entry) => {
       metrics.auditWriteFailures.inc();
       log.error({ err, requestId: entry.requestId }, 'audit write failed');
@@ -125,7 +132,22 @@ export async function createCore(config: RuntimeConfig, deps: CoreDeps): Promise
     trustedProxies,
     authenticate: createAuthenticator({ registry: clients, trustProxy: [...trustedProxies], trustedClientHeader: config.trustedClientHeader }),
     admit: (client, op) => limits.client(client, op.budget),
-    run: createRunner(upstream, limits),
+    run: createRunner({
+      upstream,
+      keyOwner: () => keyOwners.owner(),
+      keyOwnerMinDailyAllowance: config.keyOwnerMinDailyAllowance,
+      recordIntent: (call) =>
+        new Promise((resolve, reject) => {
+          auditLog.enqueue(auditIntentOf(call), (err) => {
+            if (err !== null) {
+              reject(auditUnavailable());
+              return;
+            }
+            call.intentRecorded = true;
+            resolve();
+          });
+        }),
+    }),
     record: (call, status, done) => auditLog.enqueue(auditEntryOf(call, status), done),
     readiness() {
       const failures: ReadinessFailures = {};

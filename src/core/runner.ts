@@ -1,6 +1,6 @@
 import { hash } from 'node:crypto';
 import { authorize } from '../access/authorize.js';
-import type { RateLimits } from '../access/rate-limits.js';
+import { guardKeyOwner, type KeyOwner } from '../access/key-owner-guard.js';
 import type { Operation, ValidatedInput } from '../catalog/operation.js';
 import { GatewayError } from '../errors.js';
 import type { UpstreamClient, UpstreamResponse } from '../upstream/client.js';
@@ -8,12 +8,20 @@ import type { CallRecord } from './call-record.js';
 
 export type OperationRunner = (call: CallRecord, op: Operation, input: ValidatedInput) => Promise<UpstreamResponse>;
 
+export interface RunnerDeps {
+  upstream: UpstreamClient;
+  keyOwner: () => Promise<KeyOwner | undefined>;
+  keyOwnerMinDailyAllowance: number;
+  /** Writes the call's intent line; rejects (503, nothing sent) when it cannot be written. */
+  recordIntent: (call: CallRecord) => Promise<void>;
+}
+
 /**
  * What every channel does once an operation's input is schema-valid: the rules schemas cannot say, authorization,
- * the organisation-wide upstream budget, then the call to VirusTotal. The call record learns the change, the body's
- * digest and VirusTotal's status as they become known.
+ * the key-owner guard, for writes the intent line, then the call to VirusTotal (which spends the organisation's
+ * budget per attempt). The call record learns the change, the body's digest and VirusTotal's status as they come.
  */
-export function createRunner(upstream: UpstreamClient, limits: RateLimits): OperationRunner {
+export function createRunner(deps: RunnerDeps): OperationRunner {
   return async (call, op, input) => {
     call.operation = op;
     call.params = input.params;
@@ -24,10 +32,10 @@ export function createRunner(upstream: UpstreamClient, limits: RateLimits): Oper
     if (prepared.problem !== undefined) throw new GatewayError('GW_ERR_INVALID_ARGUMENT', prepared.problem);
     if (call.client === null) throw new GatewayError('GW_ERR_AUTH_REQUIRED', 'Not authenticated');
     authorize(op, input, prepared, call.client);
-    const budget = limits.upstream();
-    if (budget instanceof Promise) await budget;
+    if (prepared.accountChanges.length > 0) guardKeyOwner(prepared.accountChanges, await deps.keyOwner(), deps.keyOwnerMinDailyAllowance);
+    if (op.budget === 'write') await deps.recordIntent(call);
     const started = performance.now();
-    const response = await upstream.request({ method: op.method, path: op.upstreamRequestPath(input), body, requestId: call.requestId });
+    const response = await deps.upstream.request({ method: op.method, path: op.upstreamRequestPath(input), body, requestId: call.requestId });
     call.upstreamMs = performance.now() - started;
     call.upstreamStatus = response.statusCode;
     return response;

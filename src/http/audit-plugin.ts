@@ -1,26 +1,17 @@
 import { Readable } from 'node:stream';
 import fp from 'fastify-plugin';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import type { Core } from '../core/core.js';
 import { auditUnavailable, GatewayError } from '../errors.js';
 import { callOf } from './call-state.js';
+
+/** Set on an answer whose change may have been applied at VirusTotal but whose outcome line could not be written. */
+export const OUTCOME_UNRECORDED_HEADER = 'x-vtgw-audit';
 
 export interface AuditPluginOptions {
   core: Core;
   /** Path prefixes not worth a line: probes and Swagger UI's static files. */
   skip: readonly string[];
-}
-
-/** Records a call and then lets the answer go, or, when its line cannot be written, answers 503 instead. */
-export function recordThenAnswer(core: Core, request: FastifyRequest, reply: FastifyReply, answer: () => void): void {
-  core.record(callOf(request), reply.statusCode, (err) => {
-    if (err === null) {
-      answer();
-      return;
-    }
-    const failed = auditUnavailable();
-    void reply.code(failed.statusCode).headers(failed.headers).type('application/json').send(failed.json());
-  });
 }
 
 /**
@@ -47,6 +38,12 @@ async function auditPlugin(app: FastifyInstance, opts: AuditPluginOptions): Prom
     }
     core.record(call, reply.statusCode, (err) => {
       if (err === null) {
+        done(null, payload);
+        return;
+      }
+      if (call.intentRecorded) {
+        // The change may have been applied: an answer claiming nothing happened would be false. The intent line holds it.
+        reply.header(OUTCOME_UNRECORDED_HEADER, 'outcome-unrecorded');
         done(null, payload);
         return;
       }

@@ -79,5 +79,7 @@ export async function callTool(name: string, args: ToolArguments, caller: ToolCa
   }
   const status = call.error?.statusCode ?? call.upstreamStatus ?? 200;
   const failed = await new Promise<Error | null>((resolve) => core.record(call, status, resolve));
-  return failed === null ? result : gatewayErrorResult(auditUnavailable());
+  if (failed === null) return result;
+  // A write whose intent is on the record may have been applied: its result goes back, marked as unrecorded.
+  return call.intentRecorded ? { ...result, _meta: { 'vtgw/audit': 'outcome-unrecorded' } } : gatewayErrorResult(auditUnavailable());
 }

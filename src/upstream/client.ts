@@ -25,6 +25,8 @@ export interface UpstreamOptions {
   connections: number;
   retry: RetryPolicy;
   breaker: CircuitBreakerOptions;
+  /** Spends one call of the organisation's budget before every attempt (retries too); throws when it is spent. */
+  spendBudget?: () => void | Promise<void>;
 }
 
 export interface UpstreamRequest {
@@ -102,6 +104,8 @@ export class UpstreamClient {
     let res: Exchanged;
     for (let attempt = 0; ; attempt++) {
       this.breaker.admit();
+      const spent = this.opts.spendBudget?.();
+      if (spent instanceof Promise) await spent;
       try {
         res = await exchange(this.pool, request, this.limits, this.streamEvents);
       } catch (err) {

@@ -1,7 +1,10 @@
 import { loadConfig, type GatewayConfig } from '../../src/config.js';
 
+/** The account the tests' key belongs to, as far as the gateway's key-owner guard knows (no lookup at start). */
+export const TEST_KEY_OWNER = 'gateway-key-owner';
+
 export const TEST_VT_KEY = 'vt-test-key-0123456789abcdef0123456789abcdef0123456789abcdef01234567';
 
 export function testConfig(overrides: Partial<GatewayConfig> = {}): GatewayConfig & { vtApiKey: string } {
-  return { ...loadConfig({}), vtApiKey: TEST_VT_KEY, logLevel: 'silent', ...overrides };
+  return { ...loadConfig({}), vtApiKey: TEST_VT_KEY, logLevel: 'silent', keyOwner: TEST_KEY_OWNER, ...overrides };
 }

@@ -5,6 +5,7 @@ import { registerGroupObjectRoutes } from './group-object.js';
 import { registerGroupRoleRoutes } from './group-roles.js';
 import type { RouteContext } from './route-context.js';
 import { registerThreatProfileRoutes } from './threat-profiles.js';
+import { registerUserRoutes } from './users.js';
 
 export const API_PREFIX = '/api/v3';
 
@@ -16,5 +17,6 @@ export function apiRoutes(context: RouteContext) {
     registerGroupRoleRoutes(api, context);
     registerGroupListingRoutes(api, context);
     registerThreatProfileRoutes(api, context);
+    registerUserRoutes(api, context);
   };
 }

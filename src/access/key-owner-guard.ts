@@ -1,0 +1,55 @@
+import type { AccountChange } from '../catalog/operation.js';
+import { GatewayError } from '../errors.js';
+
+/** The account that owns the gateway's VirusTotal key, and the groups that hold it. */
+export interface KeyOwner {
+  username: string;
+  groups: ReadonlySet<string>;
+}
+
+const same = (a: string, b: string): boolean => a.toLowerCase() === b.toLowerCase();
+
+function refusal(change: AccountChange, owner: KeyOwner, minDailyAllowance: number): string | undefined {
+  const rule = `the account "${owner.username}" owns the gateway's VirusTotal key`;
+  switch (change.kind) {
+    case 'remove-member':
+      return same(change.user, owner.username) ? `Key-owner protection: ${rule} and may not be removed from the group` : undefined;
+    case 'revoke-admin':
+      return same(change.user, owner.username) ? `Key-owner protection: ${rule} and keeps its group admin role` : undefined;
+    case 'change-roles':
+      return same(change.user, owner.username)
+        ? `Key-owner protection: ${rule}; its roles may be added to, not replaced or removed`
+        : undefined;
+    case 'set-daily-allowance':
+      return same(change.user, owner.username) && change.allowed < minDailyAllowance
+        ? `Key-owner protection: ${rule}; its daily API allowance may not go below ${minDailyAllowance}`
+        : undefined;
+    case 'remove-editor':
+      if (change.principalType === 'user' && same(change.principal, owner.username)) {
+        return `Key-owner protection: ${rule} and may not be removed from a threat profile's editors`;
+      }
+      if (change.principalType === 'group' && owner.groups.has(change.principal)) {
+        return `Key-owner protection: the group "${change.principal}" holds ${rule.replace('the account ', '')} and may not be removed from a threat profile's editors`;
+      }
+      return undefined;
+  }
+}
+
+/**
+ * Refuses any change that would lock the organisation out: removing, demoting or capping the key's own account, or
+ * taking its editor access away. While the owner is not known, every change to an account's standing waits.
+ */
+export function guardKeyOwner(changes: readonly AccountChange[], owner: KeyOwner | undefined, minDailyAllowance: number): void {
+  if (changes.length === 0) return;
+  if (owner === undefined) {
+    throw new GatewayError(
+      'GW_ERR_KEY_OWNER_UNKNOWN',
+      "The account that owns the gateway's VirusTotal key is not known yet; changes that could remove, demote or cap an account are held back",
+      { 'retry-after': '30' },
+    );
+  }
+  for (const change of changes) {
+    const reason = refusal(change, owner, minDailyAllowance);
+    if (reason !== undefined) throw new GatewayError('GW_ERR_FORBIDDEN', reason);
+  }
+}

@@ -1,0 +1,78 @@
+import { buffer } from 'node:stream/consumers';
+import type { Logger } from 'pino';
+import type { KeyOwner } from '../access/key-owner-guard.js';
+import type { UpstreamClient } from '../upstream/client.js';
+
+const RETRY_AFTER_MS = 30_000;
+
+async function jsonOf(upstream: UpstreamClient, path: string): Promise<unknown> {
+  const res = await upstream.request({ method: 'GET', path, requestId: 'key-owner-lookup' });
+  const body = Buffer.isBuffer(res.body) ? res.body : await buffer(res.body);
+  if (res.statusCode !== 200) throw new Error(`VirusTotal answered ${res.statusCode}`);
+  return JSON.parse(body.toString('utf8'));
+}
+
+function field(value: unknown, key: string): unknown {
+  if (typeof value !== 'object' || value === null) return undefined;
+  return Object.entries(value).find(([name]) => name === key)?.[1];
+}
+
+/**
+ * Who owns the key: from the configuration, or asked of VirusTotal (`GET /users/{key}` names the key's own account;
+ * that path holds the key, so it is never logged, traced or audited), and asked again at most every 30 s while unknown.
+ */
+export class KeyOwnerDirectory {
+  #owner: KeyOwner | undefined;
+  #lookup: Promise<KeyOwner | undefined> | undefined;
+  #lastTried = 0;
+
+  constructor(
+    private readonly upstream: UpstreamClient,
+    private readonly apiKey: string,
+    private readonly configured: { username: string | undefined; groups: readonly string[] },
+    private readonly log: Logger,
+  ) {
+    if (configured.username !== undefined) {
+      this.#owner = { username: configured.username, groups: new Set(configured.groups) };
+    }
+  }
+
+  get known(): KeyOwner | undefined {
+    return this.#owner;
+  }
+
+  /** The owner, looked up first if it is not known and the last attempt is long enough ago. */
+  async owner(): Promise<KeyOwner | undefined> {
+    if (this.#owner !== undefined) return this.#owner;
+    if (this.#lookup === undefined && Date.now() - this.#lastTried >= RETRY_AFTER_MS) {
+      this.#lastTried = Date.now();
+      this.#lookup = this.lookUp().finally(() => {
+        this.#lookup = undefined;
+      });
+    }
+    return this.#lookup ?? undefined;
+  }
+
+  private async lookUp(): Promise<KeyOwner | undefined> {
+    try {
+      let username = this.configured.username;
+      if (username === undefined) {
+        const id = field(field(await jsonOf(this.upstream, `/users/${encodeURIComponent(this.apiKey)}`), 'data'), 'id');
+        if (typeof id !== 'string' || id === '') throw new Error("VirusTotal's user object has no id");
+        username = id;
+      }
+      let groups = this.configured.groups;
+      if (groups.length === 0) {
+        const data = field(await jsonOf(this.upstream, `/users/${encodeURIComponent(username)}/relationships/groups`), 'data');
+        groups = Array.isArray(data) ? data.map((d) => field(d, 'id')).filter((id): id is string => typeof id === 'string') : [];
+      }
+      this.#owner = { username, groups: new Set(groups) };
+      this.log.info({ keyOwner: username, groups }, 'key owner known');
+      return this.#owner;
+    } catch (err) {
+      // The message never holds the path (and so never the key): it names the status or the failure only.
+      this.log.warn({ reason: err instanceof Error ? err.message : 'lookup failed' }, 'key owner unknown; account changes are held back');
+      return undefined;
+    }
+  }
+}
