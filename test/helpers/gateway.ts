@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { pino } from 'pino';
+import type { AuditLog } from '../../src/audit/audit-log.js';
 import type { AuditEntry } from '../../src/audit/audit-entry.js';
 import { scopes, type Scope } from '../../src/catalog/operation.js';
 import type { GatewayConfig } from '../../src/config.js';
@@ -57,7 +58,7 @@ export function bearer(token: string): Record<string, string> {
 
 export async function buildTestGateway(
   t: Teardown,
-  opts: { upstream: string; config?: Partial<GatewayConfig>; clients?: TestClient[]; registry?: ClientRegistry },
+  opts: { upstream: string; config?: Partial<GatewayConfig>; clients?: TestClient[]; registry?: ClientRegistry; audit?: AuditLog },
 ): Promise<TestGateway> {
   const dir = mkdtempSync(join(tmpdir(), 'vtgw-test-'));
   const auditPath = join(dir, 'audit.log');
@@ -65,11 +66,13 @@ export async function buildTestGateway(
   const core = await createCore(testConfig({ vtApiBaseUrl: opts.upstream, auditLogPath: auditPath, ...opts.config }), {
     log: pino({ level: 'silent' }),
     clients,
+    ...(opts.audit === undefined ? {} : { audit: opts.audit }),
   });
   const app = await buildRestApp(core, { logger: false });
   t.teardown(async () => {
     await app.close();
     await core.close();
+    opts.audit?.close();
     rmSync(dir, { recursive: true, force: true });
   });
   return {

@@ -1,0 +1,42 @@
+import type { AddressInfo } from 'node:net';
+import t from 'tap';
+import { replyJson, startFakeUpstream } from '../helpers/fake-upstream.js';
+import { buildTestGateway } from '../helpers/gateway.js';
+
+const failing = replyJson(503, { error: { code: 'TransientError', message: 'try again' } });
+
+t.test('every attempt to VirusTotal spends the organisation budget, retries included', async (t) => {
+  const upstream = await startFakeUpstream(failing);
+  t.teardown(() => upstream.close());
+  const gw = await buildTestGateway(t, {
+    upstream: upstream.baseUrl,
+    config: { upstreamBudgetPerMinute: 3, upstreamRetries: 2, upstreamRetryBaseMs: 1, breakerFailureThreshold: 1000 },
+  });
+  await gw.app.listen({ port: 0, host: '127.0.0.1' });
+  const url = `http://127.0.0.1:${(gw.app.server.address() as AddressInfo).port}/v1/groups/g`;
+  const statuses: number[] = [];
+  for (let i = 0; i < 4; i++) statuses.push((await fetch(url, { headers: gw.auth })).status);
+  t.same(statuses, [503, 429, 429, 429], 'the first GET and its two retries spend the budget of 3');
+  t.equal(upstream.seen.length, 3, 'three calls reached VirusTotal, not nine');
+});
+
+t.test('an open circuit spends none of the budget', async (t) => {
+  const upstream = await startFakeUpstream(failing);
+  t.teardown(() => upstream.close());
+  const gw = await buildTestGateway(t, {
+    upstream: upstream.baseUrl,
+    config: { upstreamBudgetPerMinute: 2, upstreamRetries: 0, breakerFailureThreshold: 1, breakerOpenMs: 300 },
+  });
+  await gw.app.listen({ port: 0, host: '127.0.0.1' });
+  const url = `http://127.0.0.1:${(gw.app.server.address() as AddressInfo).port}/v1/groups/g`;
+  const get = async () => (await fetch(url, { headers: gw.auth })).status;
+  t.equal(await get(), 503, "VirusTotal's 503 opens the circuit (one call spent)");
+  const whileOpen = [await get(), await get(), await get(), await get()];
+  t.same(whileOpen, [503, 503, 503, 503], 'refused while open');
+  t.match(gw.auditLines().slice(1).map((l) => l.gatewayCode), ['GW_ERR_CIRCUIT_OPEN', 'GW_ERR_CIRCUIT_OPEN', 'GW_ERR_CIRCUIT_OPEN', 'GW_ERR_CIRCUIT_OPEN']);
+  await new Promise((resolve) => setTimeout(resolve, 350));
+  upstream.handle(replyJson(200, { data: true }));
+  t.equal(await get(), 200, 'after the pause, the second call of the budget is still there');
+  t.equal(await get(), 429, 'and then the budget of 2 is spent');
+  t.equal(upstream.seen.length, 2);
+});
