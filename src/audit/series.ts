@@ -11,7 +11,7 @@ import { closeSync, existsSync, fstatSync, openSync, readdirSync, readSync, stat
 import { basename, dirname, join } from 'node:path';
 import { chainFields, GENESIS_HASH, type ChainLink } from './line.js';
 
-interface RotatedFile {
+export interface RotatedFile {
   path: string;
   n: number;
 }
@@ -51,7 +51,7 @@ function parseRotatedName(name: string): { live: string; n: number } | null {
 }
 
 /** The rotated files of `live`, oldest first; none when its directory does not exist. */
-function listRotated(live: string): RotatedFile[] {
+export function listRotated(live: string): RotatedFile[] {
   const dir = dirname(live);
   const liveName = basename(live);
   let names: string[];
@@ -76,6 +76,16 @@ export function seriesOf(path: string): string[] {
   if (isDirectory(path)) return seriesOf(join(path, liveNameIn(path)));
   const rotated = listRotated(path).map((file) => file.path);
   return existsSync(path) || rotated.length === 0 ? [...rotated, path] : rotated;
+}
+
+/**
+ * Whether retention removed the oldest files of the series that `path` stands for: numbering starts at .000001 and
+ * retention always keeps the newest rotated file, so a series whose oldest rotated file is numbered higher was trimmed.
+ */
+export function trimmedByRetention(path: string): boolean {
+  const live = isDirectory(path) ? join(path, liveNameIn(path)) : path;
+  const oldest = listRotated(live)[0];
+  return oldest !== undefined && oldest.n > 1;
 }
 
 /**
