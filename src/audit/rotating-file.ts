@@ -11,7 +11,7 @@ import { accessSync, closeSync, constants, existsSync, fstatSync, openSync, mkdi
 import { dirname, resolve } from 'node:path';
 import type { ChainLink } from './line.js';
 import { AppendFailed, SyncAppender, type LineSink } from './line-sink.js';
-import { listRotated, nextRotatedPath, resumePoint } from './series.js';
+import { lastHashOf, listRotated, nextRotatedPath, noteRemovedByRetention, resumePoint } from './series.js';
 
 export interface RotatingFileOptions {
   path: string;
@@ -205,7 +205,7 @@ export class RotatingFile implements LineSink {
 
   /**
    * Deletes the oldest rotated files beyond the retention settings, always keeping the newest (so that the numbering
-   * of rotated files goes on, and `verify` can tell from a series that starts above .000001 that files were removed).
+   * of rotated files goes on), and notes where the kept series starts so that `verify` can check it from there.
    */
   private applyRetention(): void {
     if (this.retainFiles === 0 && this.retainBytes === 0) return;
@@ -217,7 +217,9 @@ export class RotatingFile implements LineSink {
       const tooBig = this.retainBytes > 0 && bytes > this.retainBytes;
       if (!tooMany && !tooBig) break;
       try {
+        const lastHash = lastHashOf(oldest.path);
         unlinkSync(oldest.path);
+        if (lastHash !== null) noteRemovedByRetention(this.name, oldest.path, lastHash);
       } catch (err) {
         process.emitWarning(`audit log ${this.name}: retention could not delete ${oldest.path}: ${messageOf(err)}`, {
           code: 'AUDIT_RETENTION_FAILED',
