@@ -141,6 +141,42 @@ export const settings = {
     default: false,
     doc: 'Also rotate the audit file when the UTC day changes.',
   },
+  auditRetainFiles: {
+    env: 'AUDIT_RETAIN_FILES',
+    schema: Type.Integer({ minimum: 0 }),
+    default: 0,
+    doc: 'At each rotation, delete the oldest rotated audit files beyond this many (0: keep all). The newest rotated file is always kept.',
+  },
+  auditRetainBytes: {
+    env: 'AUDIT_RETAIN_BYTES',
+    schema: Type.Integer({ minimum: 0 }),
+    default: 0,
+    doc: 'At each rotation, delete the oldest rotated audit files while the series takes more than this (0: no limit). The newest rotated file is always kept.',
+  },
+  auditMinFreeBytes: {
+    env: 'AUDIT_MIN_FREE_BYTES',
+    schema: Type.Integer({ minimum: 0 }),
+    default: 256 * 1024 * 1024,
+    doc: "`/readyz` fails while the audit file's volume has less free space than this (0: no check). Also the metric `vtgw_audit_volume_free_bytes`.",
+  },
+  anonymousRequestsPerMinute: {
+    env: 'ANONYMOUS_REQUESTS_PER_MINUTE',
+    schema: Type.Integer({ minimum: 1 }),
+    default: 60,
+    doc: 'Requests per source address per minute that are not authenticated (no or wrong credentials, unknown routes) before they are answered 429; beyond the first refusal of a minute they are counted, not audited one by one.',
+  },
+  maxUrlBytes: {
+    env: 'MAX_URL_BYTES',
+    schema: Type.Integer({ minimum: 256, maximum: 65536 }),
+    default: 4096,
+    doc: 'Longest request URL (path and query) accepted; longer ones are answered 400 before routing does anything with them.',
+  },
+  maxHeaderBytes: {
+    env: 'MAX_HEADER_BYTES',
+    schema: Type.Integer({ minimum: 4096, maximum: 65536 }),
+    default: 16384,
+    doc: "Largest request head (request line and headers) Node's HTTP parser accepts; beyond it the connection gets 400 and is closed, counted in `vtgw_http_parser_refusals_total` (no audit line).",
+  },
   readsPerMinute: {
     env: 'RATE_LIMIT_READS_PER_MINUTE',
     schema: Type.Integer({ minimum: 1 }),

@@ -29,6 +29,11 @@ export interface AuditEntry {
   errorCode: string | null;
   /** The gateway's own code (`GW_ERR_*`) for an error it made: tells apart errors that share a VirusTotal code. */
   gatewayCode?: string;
+  /**
+   * Fields the caller controls before authentication that were longer than the line keeps (see call-record.ts): the
+   * field holds its first bytes, and here are the whole value's length in bytes and SHA-256 hex.
+   */
+  cut?: Record<string, { bytes: number; sha256: string }>;
   durationMs: number;
   upstreamMs: number | null;
 }

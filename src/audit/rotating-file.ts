@@ -1,12 +1,17 @@
 /**
  * The audit file: appended line by line through SyncAppender, rotated by size or UTC day without breaking the chain
- * (names in series.ts), and continued from the last line on disk when opened.
+ * (names in series.ts), continued from the last line on disk when opened, and pruned by retention at rotation.
+ *
+ * The live file is the file at the path: before each write the open file is compared (device and inode) with the
+ * file at the path, and a live file that was renamed or deleted under the gateway is replaced by a new one at the
+ * path. The chain goes on from the last line written, so `verify` sees exactly what happened: a renamed file still
+ * links to the new one, a deleted file is a break where its lines were.
  */
-import { accessSync, constants, existsSync, fstatSync, mkdirSync, renameSync, statSync } from 'node:fs';
+import { accessSync, closeSync, constants, existsSync, fstatSync, openSync, mkdirSync, readSync, renameSync, statSync, unlinkSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { ChainLink } from './line.js';
 import { AppendFailed, SyncAppender, type LineSink } from './line-sink.js';
-import { nextRotatedPath, resumePoint } from './series.js';
+import { lastHashOf, listRotated, nextRotatedPath, noteRemovedByRetention, resumePoint } from './series.js';
 
 export interface RotatingFileOptions {
   path: string;
@@ -14,6 +19,10 @@ export interface RotatingFileOptions {
   maxBytes?: number;
   /** Rotate before the first line of a new UTC day. */
   rotateDaily?: boolean;
+  /** At rotation, delete the oldest rotated files beyond this many; 0 or absent: keep all. */
+  retainFiles?: number;
+  /** At rotation, delete the oldest rotated files while the series holds more bytes; 0 or absent: no limit. */
+  retainBytes?: number;
   now?: () => Date;
 }
 
@@ -25,8 +34,12 @@ export class RotatingFile implements LineSink {
   readonly name: string;
   private readonly maxBytes: number;
   private readonly rotateDaily: boolean;
+  private readonly retainFiles: number;
+  private readonly retainBytes: number;
   private readonly now: () => Date;
   private appender: SyncAppender | null = null;
+  /** Device and inode of the file the appender writes. */
+  private opened: { dev: number; ino: number } | null = null;
   /** UTC day number (days since the epoch) of the lines in the live file. */
   private day = 0;
   private rotationRetryAt = 0;
@@ -36,6 +49,8 @@ export class RotatingFile implements LineSink {
     this.name = resolve(opts.path);
     this.maxBytes = opts.maxBytes ?? 0;
     this.rotateDaily = opts.rotateDaily ?? false;
+    this.retainFiles = opts.retainFiles ?? 0;
+    this.retainBytes = opts.retainBytes ?? 0;
     this.now = opts.now ?? (() => new Date());
     try {
       mkdirSync(dirname(this.name), { recursive: true });
@@ -57,7 +72,7 @@ export class RotatingFile implements LineSink {
         throw err;
       }
     }
-    this.appender = appender;
+    this.useAppender(appender);
     this.day = utcDay(resume.day === null ? this.now().getTime() : Date.parse(resume.day));
     return { prevHash: resume.prevHash, chainRestart: resume.chainRestart };
   }
@@ -111,8 +126,7 @@ export class RotatingFile implements LineSink {
 
   /** The appender for a line of `lineBytes`, after rotating first if the line is due in a new file. */
   private appenderFor(lineBytes: number): SyncAppender {
-    const appender = this.appender;
-    if (appender === null) throw new Error('the audit file is not open');
+    const appender = this.liveAppender();
     const now = this.now();
     const today = utcDay(now.getTime());
     if (appender.size === 0) {
@@ -144,13 +158,83 @@ export class RotatingFile implements LineSink {
       }
       this.rotationRetryAt = this.now().getTime() + ROTATION_RETRY_MS;
     }
-    this.appender = SyncAppender.openFile(this.name);
-    return this.appender;
+    const next = this.useAppender(SyncAppender.openFile(this.name));
+    this.applyRetention();
+    return next;
+  }
+
+  /**
+   * The appender, after making sure it writes the file at the path: when the live file was renamed or deleted, a new
+   * one is opened there (a file put in its place is appended to, after a newline if it lacks a final one).
+   */
+  private liveAppender(): SyncAppender {
+    const appender = this.appender;
+    if (appender === null) throw new Error('the audit file is not open');
+    if (this.isLiveFile()) return appender;
+    process.emitWarning(`audit log ${this.name}: the live file was renamed or deleted; writing on in a new file at the path`, {
+      code: 'AUDIT_FILE_REPLACED',
+    });
+    this.appender = null;
+    closeQuietly(appender);
+    const reopened = SyncAppender.openFile(this.name);
+    try {
+      if (reopened.size > 0 && !endsWithNewline(this.name)) reopened.append('\n');
+    } catch (err) {
+      closeQuietly(reopened);
+      throw err;
+    }
+    return this.useAppender(reopened);
+  }
+
+  private isLiveFile(): boolean {
+    if (this.opened === null) return false;
+    try {
+      const onDisk = statSync(this.name);
+      return onDisk.ino === this.opened.ino && onDisk.dev === this.opened.dev;
+    } catch {
+      return false;
+    }
+  }
+
+  private useAppender(appender: SyncAppender): SyncAppender {
+    const { dev, ino } = fstatSync(appender.fd);
+    this.opened = { dev, ino };
+    this.appender = appender;
+    return appender;
+  }
+
+  /**
+   * Deletes the oldest rotated files beyond the retention settings, always keeping the newest (so that the numbering
+   * of rotated files goes on), and notes where the kept series starts so that `verify` can check it from there.
+   */
+  private applyRetention(): void {
+    if (this.retainFiles === 0 && this.retainBytes === 0) return;
+    const rotated = listRotated(this.name).map((file) => ({ path: file.path, bytes: sizeOf(file.path) }));
+    let files = rotated.length;
+    let bytes = rotated.reduce((sum, file) => sum + file.bytes, this.appender?.size ?? 0);
+    for (const oldest of rotated.slice(0, -1)) {
+      const tooMany = this.retainFiles > 0 && files > this.retainFiles;
+      const tooBig = this.retainBytes > 0 && bytes > this.retainBytes;
+      if (!tooMany && !tooBig) break;
+      try {
+        const lastHash = lastHashOf(oldest.path);
+        unlinkSync(oldest.path);
+        if (lastHash !== null) noteRemovedByRetention(this.name, oldest.path, lastHash);
+      } catch (err) {
+        process.emitWarning(`audit log ${this.name}: retention could not delete ${oldest.path}: ${messageOf(err)}`, {
+          code: 'AUDIT_RETENTION_FAILED',
+        });
+        return;
+      }
+      files -= 1;
+      bytes -= oldest.bytes;
+    }
   }
 
   private discardAppender(): void {
     const appender = this.appender;
     this.appender = null;
+    this.opened = null;
     if (appender !== null) closeQuietly(appender);
   }
 }
@@ -158,6 +242,25 @@ export class RotatingFile implements LineSink {
 /** Days since the epoch, UTC (JavaScript time has no leap seconds: every day is DAY_MS long). */
 function utcDay(ms: number): number {
   return Math.floor(ms / DAY_MS);
+}
+
+function sizeOf(path: string): number {
+  try {
+    return statSync(path).size;
+  } catch {
+    return 0;
+  }
+}
+
+function endsWithNewline(path: string): boolean {
+  const fd = openSync(path, 'r');
+  try {
+    const size = fstatSync(fd).size;
+    const last = Buffer.alloc(1);
+    return size === 0 || (readSync(fd, last, 0, 1, size - 1) === 1 && last[0] === 0x0a);
+  } finally {
+    closeSync(fd);
+  }
 }
 
 function closeQuietly(appender: SyncAppender): void {

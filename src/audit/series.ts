@@ -7,11 +7,11 @@
  * chain order is therefore: every `<live>.<n>` by ascending n, then `<live>`. Daily rotation uses the same names; the
  * lines' own `time` fields say which day a file covers.
  */
-import { closeSync, existsSync, fstatSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, openSync, readdirSync, readFileSync, readSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { chainFields, GENESIS_HASH, type ChainLink } from './line.js';
 
-interface RotatedFile {
+export interface RotatedFile {
   path: string;
   n: number;
 }
@@ -51,7 +51,7 @@ function parseRotatedName(name: string): { live: string; n: number } | null {
 }
 
 /** The rotated files of `live`, oldest first; none when its directory does not exist. */
-function listRotated(live: string): RotatedFile[] {
+export function listRotated(live: string): RotatedFile[] {
   const dir = dirname(live);
   const liveName = basename(live);
   let names: string[];
@@ -76,6 +76,39 @@ export function seriesOf(path: string): string[] {
   if (isDirectory(path)) return seriesOf(join(path, liveNameIn(path)));
   const rotated = listRotated(path).map((file) => file.path);
   return existsSync(path) || rotated.length === 0 ? [...rotated, path] : rotated;
+}
+
+/** Where retention notes the last hash of the newest file it removed: hidden beside the live file. */
+function retentionNotePath(live: string): string {
+  return join(dirname(live), `.${basename(live)}.retention`);
+}
+
+/** Called by retention after it removed `file`: the kept series now starts where `file` ended. */
+export function noteRemovedByRetention(live: string, file: string, lastHash: string): void {
+  writeFileSync(retentionNotePath(live), `${JSON.stringify({ removed: basename(file), lastHash })}\n`, { mode: 0o640 });
+}
+
+/** The last line's hash of a file of the series; null when there is none. */
+export function lastHashOf(file: string): string | null {
+  return lastChainLine(readTail(file))?.hash ?? null;
+}
+
+/**
+ * When retention removed the oldest files of the series that `path` stands for, the hash its oldest kept file must
+ * start from (noted by retention); null for a series that starts at .000001 or holds no retention note. Files removed
+ * any other way leave no note, so verify still reports them.
+ */
+export function retentionStart(path: string): string | null {
+  const live = isDirectory(path) ? join(path, liveNameIn(path)) : path;
+  const oldest = listRotated(live)[0];
+  if (oldest === undefined || oldest.n === 1) return null;
+  try {
+    const note: unknown = JSON.parse(readFileSync(retentionNotePath(live), 'utf8'));
+    const lastHash = typeof note === 'object' && note !== null && 'lastHash' in note ? note.lastHash : null;
+    return typeof lastHash === 'string' ? lastHash : null;
+  } catch {
+    return null;
+  }
 }
 
 /**
@@ -243,7 +276,7 @@ function isDirectory(path: string): boolean {
 function liveNameIn(dir: string): string {
   const lives = new Set<string>();
   for (const name of readdirSync(dir)) {
-    if (statSync(join(dir, name)).isFile()) lives.add(parseRotatedName(name)?.live ?? name);
+    if (!name.startsWith('.') && statSync(join(dir, name)).isFile()) lives.add(parseRotatedName(name)?.live ?? name);
   }
   const only = lives.size === 1 ? [...lives][0] : undefined;
   if (only !== undefined) return only;

@@ -4,13 +4,14 @@
  * One path that is a directory or a live file stands for its whole series: the rotated files `<live>.<n>` oldest
  * first, then `<live>`, ordered by the chain itself when it links them all. Several paths are verified in the
  * order given. `--start-hash` is the prevHash the first line must carry: genesis by default, `any` when older
- * files were removed.
+ * files were removed. A series trimmed by the gateway's retention is verified from its oldest kept file, starting
+ * from the hash retention noted, and the answer says so.
  *
  * Prints `OK: N lines in M files, chain intact` (exit 0) or `BROKEN: <file>:<line>: <reason>` (exit 1; line 0: the
  * file could not be read). Bad usage: exit 2.
  */
 import { parseArgs } from 'node:util';
-import { chainOrder, seriesOf } from '../audit/series.js';
+import { chainOrder, retentionStart, seriesOf } from '../audit/series.js';
 import { isChainHash } from '../audit/line.js';
 import { ANY_START, verifyAuditFiles, type VerifyOptions } from '../audit/verify.js';
 import { EXIT_FINDING, EXIT_OK, EXIT_USAGE, parseArgsMessage, type CliIo } from './io.js';
@@ -47,17 +48,22 @@ export function main(argv: string[], io: CliIo): number {
   const [only] = paths;
   if (only === undefined) return usageError('no file given');
   let files: string[];
+  let retainedFrom: string | null = null;
   try {
     files = paths.length === 1 ? chainOrder(seriesOf(only)) : paths;
+    retainedFrom = paths.length === 1 && startHash === undefined ? retentionStart(only) : null;
   } catch (err) {
     return usageError(err instanceof Error ? err.message : String(err));
   }
+  const trimmed = retainedFrom !== null;
+  if (retainedFrom !== null) options.startHash = retainedFrom;
   const result = verifyAuditFiles(files, options);
   if (result.firstBreak !== undefined) {
     const { file, line, reason } = result.firstBreak;
     io.stdout.write(`BROKEN: ${file}:${line}: ${reason}\n`);
     return EXIT_FINDING;
   }
-  io.stdout.write(`OK: ${result.lines} lines in ${result.files} files, chain intact\n`);
+  const from = trimmed ? ` (from the oldest kept file, ${files[0] ?? ''}: older files were removed by retention)` : '';
+  io.stdout.write(`OK: ${result.lines} lines in ${result.files} files, chain intact${from}\n`);
   return EXIT_OK;
 }

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { AuditEntry, Channel } from '../audit/audit-entry.js';
 import type { Operation } from '../catalog/operation.js';
 import type { GatewayError, GatewayErrorCode } from '../errors.js';
@@ -25,6 +26,8 @@ export interface CallRecord {
   error: GatewayError | null;
   /** A write's intent line is on the record: from then on the change may have reached VirusTotal. */
   intentRecorded: boolean;
+  /** Refused over the anonymous limit after the first refusal of its window: counted in a metric, not written. */
+  unrecorded: boolean;
 }
 
 export function newCallRecord(fields: { requestId: string; channel: Channel; clientIp: string; method: string; path: string }): CallRecord {
@@ -40,6 +43,7 @@ export function newCallRecord(fields: { requestId: string; channel: Channel; cli
     upstreamMs: null,
     error: null,
     intentRecorded: false,
+    unrecorded: false,
   };
 }
 
@@ -68,19 +72,51 @@ export function auditIntentOf(call: CallRecord): AuditEntry {
   return { ...auditEntryOf(call, 0), outcome: 'intent', upstreamStatus: null, upstreamMs: null };
 }
 
+/**
+ * Longest value, in UTF-8 bytes, that the line keeps of a field the caller controls before it is authenticated: the
+ * path, the client address (X-Forwarded-For from a trusted proxy), and the targets of an unauthenticated call. A longer
+ * value keeps its first bytes and is named in `cut` with its length and digest. The `change` and `targets` of an
+ * authenticated call are never cut: they are what the security reader needs whole.
+ */
+export const AUDIT_FIELD_MAX_BYTES = 256;
+
+type Cuts = NonNullable<AuditEntry['cut']>;
+
+/** `value` cut to `AUDIT_FIELD_MAX_BYTES` at a character boundary, noting the whole in `cuts` under `name`. */
+function kept(value: string, name: string, cuts: Cuts): string {
+  const bytes = Buffer.byteLength(value);
+  if (bytes <= AUDIT_FIELD_MAX_BYTES) return value;
+  cuts[name] = { bytes, sha256: createHash('sha256').update(value).digest('hex') };
+  let end = 0;
+  let used = 0;
+  for (const char of value) {
+    const size = Buffer.byteLength(char);
+    if (used + size > AUDIT_FIELD_MAX_BYTES) break;
+    used += size;
+    end += char.length;
+  }
+  return value.slice(0, end);
+}
+
+function keptTargets(targets: Record<string, string>, cuts: Cuts): Record<string, string> {
+  return Object.fromEntries(Object.entries(targets).map(([name, value]) => [name, kept(value, `targets.${name}`, cuts)]));
+}
+
 /** The audit line of a call that was answered with `status`: the same for every channel. */
 export function auditEntryOf(call: CallRecord, status: number): AuditEntry {
   const op = call.operation;
+  const cuts: Cuts = {};
+  const targets = op === null ? {} : op.targets(call.params);
   const entry: AuditEntry = {
     time: new Date().toISOString(),
     requestId: call.requestId,
     channel: call.channel,
     clientId: call.client?.id ?? null,
-    clientIp: call.clientIp,
+    clientIp: kept(call.clientIp, 'clientIp', cuts),
     operation: op?.name ?? null,
     method: call.method,
-    path: call.path,
-    targets: op === null ? {} : op.targets(call.params),
+    path: kept(call.path, 'path', cuts),
+    targets: call.client === null ? keptTargets(targets, cuts) : targets,
     outcome: outcomeOf(call, status),
     status,
     upstreamStatus: call.upstreamStatus,
@@ -89,6 +125,7 @@ export function auditEntryOf(call: CallRecord, status: number): AuditEntry {
     upstreamMs: call.upstreamMs === null ? null : round(call.upstreamMs),
   };
   if (call.error !== null) entry.gatewayCode = call.error.code;
+  if (Object.keys(cuts).length > 0) entry.cut = cuts;
   if (call.change !== undefined) entry.change = call.change;
   if (call.bodySha256 !== undefined) entry.bodySha256 = call.bodySha256;
   return entry;

@@ -5,6 +5,7 @@ import type { CallerCredentials } from '../access/credentials.js';
 import { createRateLimits, type Counted } from '../access/rate-limits.js';
 import { connectRedis, waitForRedis } from '../access/redis.js';
 import { AuditLog } from '../audit/audit-log.js';
+import { freeBytesFor } from '../audit/free-space.js';
 import type { Operation } from '../catalog/operation.js';
 import { operations } from '../catalog/operations.js';
 import type { GatewayConfig } from '../config.js';
@@ -14,6 +15,7 @@ import type { Client } from '../security/client.js';
 import { ClientRegistry } from '../security/client-registry.js';
 import { UpstreamClient } from '../upstream/client.js';
 import { version } from '../version.js';
+import { createAnonymousLimit, type AnonymousLimit } from './anonymous-limit.js';
 import { auditEntryOf, auditIntentOf, type CallRecord } from './call-record.js';
 import { KeyOwnerDirectory } from './key-owner.js';
 import { createRunner, type OperationRunner } from './runner.js';
@@ -40,10 +42,15 @@ export interface Core {
   /** TRUST_PROXY as a list: peers whose X-Forwarded-For and trusted client header are believed. */
   readonly trustedProxies: readonly string[];
   authenticate(credentials: CallerCredentials): Client;
+  /** Calls nobody answers for (unauthenticated, unknown routes), limited per source address. */
+  readonly anonymous: AnonymousLimit;
   /** Counts one call against the client's budget for the operation; gives the RateLimit headers or throws 429. */
   admit(client: Client, op: Operation): Counted<Record<string, string>>;
   run: OperationRunner;
-  /** Writes the call's audit line (group commit); `done` learns whether it is on the record. */
+  /**
+   * Writes the call's audit line (group commit); `done` learns whether it is on the record. A call marked
+   * `unrecorded` (over the anonymous limit) is only counted.
+   */
   record(call: CallRecord, status: number, done: (err: Error | null) => void): void;
   readiness(): ReadinessFailures;
   close(): Promise<void>;
@@ -72,7 +79,13 @@ export async function createCore(config: RuntimeConfig, deps: CoreDeps): Promise
   }
   let audit = deps.audit;
   if (audit === undefined) {
-    const opened = AuditLog.open({ path: config.auditLogPath, maxBytes: config.auditMaxBytes, rotateDaily: config.auditRotateDaily });
+    const opened = AuditLog.open({
+      path: config.auditLogPath,
+      maxBytes: config.auditMaxBytes,
+      rotateDaily: config.auditRotateDaily,
+      retainFiles: config.auditRetainFiles,
+      retainBytes: config.auditRetainBytes,
+    });
     closers.push(() => opened.close());
     audit = opened;
   }
@@ -123,6 +136,14 @@ export async function createCore(config: RuntimeConfig, deps: CoreDeps): Promise
   });
   closers.unshift(unobserve);
   const sharedRedis = redis;
+  const auditFile = auditLog.path === '-' ? null : auditLog.path;
+  if (auditFile !== null) metrics.watchAuditVolume(() => freeBytesFor(auditFile));
+  const anonymous = createAnonymousLimit({
+    perMinute: config.anonymousRequestsPerMinute,
+    summarise: (address, unrecorded) =>
+      log.warn({ clientIp: address.slice(0, 64), unrecorded }, 'unauthenticated requests over the per-address limit were refused without an audit line each'),
+  });
+  closers.push(() => anonymous.close());
 
   return {
     config,
@@ -148,10 +169,22 @@ export async function createCore(config: RuntimeConfig, deps: CoreDeps): Promise
           });
         }),
     }),
-    record: (call, status, done) => auditLog.enqueue(auditEntryOf(call, status), done),
+    anonymous,
+    record(call, status, done) {
+      if (call.unrecorded) {
+        metrics.anonymousUnrecorded.inc();
+        done(null);
+        return;
+      }
+      auditLog.enqueue(auditEntryOf(call, status), done);
+    },
     readiness() {
       const failures: ReadinessFailures = {};
       if (!auditLog.isWritable() || auditLog.lastWriteFailed) failures.auditLog = 'audit log not writable';
+      const free = auditFile === null || config.auditMinFreeBytes === 0 ? null : freeBytesFor(auditFile);
+      if (free !== null && free < config.auditMinFreeBytes) {
+        failures.auditVolume = `audit volume has ${free} bytes free, below AUDIT_MIN_FREE_BYTES`;
+      }
       if (upstream.circuitState === 'open') failures.upstream = 'circuit to VirusTotal is open';
       if (sharedRedis !== undefined && sharedRedis.status !== 'ready') failures.redis = `redis ${sharedRedis.status}`;
       return failures;

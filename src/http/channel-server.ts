@@ -1,8 +1,9 @@
 import type { Duplex } from 'node:stream';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply } from 'fastify';
 import type { Channel } from '../audit/audit-entry.js';
 import type { Core } from '../core/core.js';
 import { auditUnavailable, GatewayError, rawHttpAnswer } from '../errors.js';
+import anonymousLimitPlugin, { refuseAnonymousOverLimit } from './anonymous-limit-plugin.js';
 import auditPlugin from './audit-plugin.js';
 import callState, { callOf } from './call-state.js';
 import errorsPlugin from './errors-plugin.js';
@@ -23,11 +24,15 @@ export interface ChannelServerOptions {
 /**
  * A Fastify server for one channel, with what every channel shares: request ids, the call record, hygiene headers,
  * errors in VirusTotal's shape, one audit line per request (refusals included, also those Fastify makes before
- * routing), no HEAD routes, a gateway 503 while closing, and raw answers for broken HTTP.
+ * routing), no HEAD routes, a gateway 503 while closing, and raw answers for broken HTTP. Nothing from outside fills
+ * the disk or the log: heads and URLs are bounded, calls nobody answers for are limited per address before each costs
+ * an audit line, and requests are not logged one by one (the audit log is the record; errors are still logged).
  */
 export async function buildChannelServer(core: Core, opts: ChannelServerOptions): Promise<FastifyInstance> {
   const app = Fastify({
     ...(opts.logger === false ? { logger: false } : { loggerInstance: opts.logger }),
+    logController: new LogController({ disableRequestLogging: true }),
+    http: { maxHeaderSize: core.config.maxHeaderBytes },
     genReqId: requestIdFor,
     exposeHeadRoutes: false,
     return503OnClosing: false,
@@ -35,14 +40,16 @@ export async function buildChannelServer(core: Core, opts: ChannelServerOptions)
     bodyLimit: core.config.bodyLimitBytes,
     ...(opts.requestTimeout === undefined ? {} : { requestTimeout: opts.requestTimeout }),
     routerOptions: { ignoreTrailingSlash: false, ...opts.routerOptions },
-    clientErrorHandler: (_err, socket) => {
+    // Node's parser refused the bytes before any request existed: nothing to audit, so the refusal is counted.
+    clientErrorHandler: (err: NodeJS.ErrnoException, socket) => {
+      core.metrics.httpParserRefusals.inc({ reason: err.code?.startsWith('HPE_') === true ? err.code : 'other' });
       if (socket.writable) socket.end(rawHttpAnswer(new GatewayError('GW_ERR_BAD_REQUEST', 'Malformed HTTP request')));
     },
     // Fastify answers a malformed URL before routing and without onSend hooks: record it here.
     frameworkErrors: (error, request, reply: FastifyReply) => {
-      const refused = toGatewayError(error, badRequest);
       const call = callOf(request);
-      call.error = refused;
+      call.error = toGatewayError(error, badRequest);
+      const refused = refuseAnonymousOverLimit(core, request) ?? call.error;
       core.record(call, refused.statusCode, (err) => {
         const answer = err === null ? refused : auditUnavailable();
         void reply.code(answer.statusCode).headers(answer.headers).type('application/json').send(answer.json());
@@ -71,8 +78,17 @@ export async function buildChannelServer(core: Core, opts: ChannelServerOptions)
     reply.header('connection', 'close');
     done(new GatewayError('GW_ERR_SHUTTING_DOWN', 'The gateway is shutting down; retry on another replica', { 'retry-after': '1' }));
   });
+  const maxUrlBytes = core.config.maxUrlBytes;
+  app.addHook('onRequest', (request, _reply, done) => {
+    if (Buffer.byteLength(request.url) > maxUrlBytes) {
+      done(new GatewayError('GW_ERR_BAD_REQUEST', `The request URL is longer than ${maxUrlBytes} bytes`));
+      return;
+    }
+    done();
+  });
   await app.register(hygienePlugin);
   await app.register(errorsPlugin);
+  await app.register(anonymousLimitPlugin, { core, skip: opts.unaudited });
   await app.register(auditPlugin, { core, skip: opts.unaudited });
   return app;
 }

@@ -1,4 +1,4 @@
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { AuditEntry } from '../audit/audit-entry.js';
 
 const DURATION_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
@@ -46,6 +46,30 @@ export class GatewayMetrics {
     help: 'Audit lines that could not be written (the request was answered 503 instead).',
     registers: [this.registry],
   });
+
+  readonly httpParserRefusals = new Counter({
+    name: 'vtgw_http_parser_refusals_total',
+    help: "Connections refused by Node's HTTP parser (over-long head, malformed request) before any request existed: never audited.",
+    labelNames: ['reason'] as const,
+    registers: [this.registry],
+  });
+  readonly anonymousUnrecorded = new Counter({
+    name: 'vtgw_anonymous_refusals_unrecorded_total',
+    help: 'Unauthenticated requests refused 429 over the per-address limit after the first refusal of the minute: counted here, not audited one by one.',
+    registers: [this.registry],
+  });
+  /** Free bytes of the audit file's volume, read at each scrape; absent when the audit log is stdout. */
+  watchAuditVolume(freeBytes: () => number | null): void {
+    new Gauge({
+      name: 'vtgw_audit_volume_free_bytes',
+      help: "Bytes available to the gateway on the audit file's volume (statfs).",
+      registers: [this.registry],
+      collect() {
+        const free = freeBytes();
+        if (free !== null) this.set(free);
+      },
+    });
+  }
 
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'vtgw_' });
