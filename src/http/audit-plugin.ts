@@ -31,7 +31,9 @@ export function recordThenAnswer(core: Core, request: FastifyRequest, reply: Fas
 async function auditPlugin(app: FastifyInstance, opts: AuditPluginOptions): Promise<void> {
   const { core } = opts;
   app.addHook('onSend', (request, reply, payload, done) => {
-    if (request.routeOptions.config.unaudited === true || opts.skip.some((prefix) => request.url.startsWith(prefix))) {
+    // Static files and probes are not worth a line, but a refusal there is a refusal like any other.
+    const skipped = opts.skip.some((prefix) => request.url.startsWith(prefix)) && reply.statusCode < 400;
+    if (request.routeOptions.config.unaudited === true || skipped) {
       done(null, payload);
       return;
     }
