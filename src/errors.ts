@@ -12,6 +12,9 @@ const errorCatalogue = {
   GW_ERR_FORBIDDEN: { status: 403, vtCode: 'ForbiddenError' },
   GW_ERR_NOT_FOUND: { status: 404, vtCode: 'NotFoundError' },
   GW_ERR_METHOD_NOT_ALLOWED: { status: 405, vtCode: 'NotFoundError' },
+  GW_ERR_NOT_ACCEPTABLE: { status: 406, vtCode: 'BadRequestError' },
+  GW_ERR_PRECONDITION_FAILED: { status: 412, vtCode: 'BadRequestError' },
+  GW_ERR_RANGE_NOT_SATISFIABLE: { status: 416, vtCode: 'BadRequestError' },
   GW_ERR_RATE_LIMITED: { status: 429, vtCode: 'TooManyRequestsError' },
   GW_ERR_INTERNAL: { status: 500, vtCode: 'InternalError' },
   GW_ERR_UPSTREAM_UNREACHABLE: { status: 502, vtCode: 'BadGatewayError' },
@@ -59,6 +62,18 @@ export interface VtErrorBody {
 /** The answer given when a request's audit line could not be written: nothing is reported as done. */
 export const auditUnavailable = (): GatewayError =>
   new GatewayError('GW_ERR_AUDIT_UNAVAILABLE', 'The audit log could not be written; nothing was recorded as done', { 'retry-after': '5' });
+
+/** The catalogue code that answers with `status`, for errors raised by plugins with a status of their own. */
+export function codeForClientStatus(status: number): GatewayErrorCode | undefined {
+  for (const [code, entry] of Object.entries(errorCatalogue)) {
+    if (entry.status === status && isGatewayErrorCode(code)) return code;
+  }
+  return undefined;
+}
+
+function isGatewayErrorCode(code: string): code is GatewayErrorCode {
+  return code in errorCatalogue;
+}
 
 const REASONS: Readonly<Record<number, string>> = { 400: 'Bad Request', 404: 'Not Found', 405: 'Method Not Allowed', 503: 'Service Unavailable' };
 

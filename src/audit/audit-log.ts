@@ -73,8 +73,15 @@ export class AuditLog {
     try {
       fields = entryJson(entry);
     } catch (err) {
-      this.settle(entry, done, this.writeFailed(err));
-      return;
+      // Only the caller-shaped part can defeat JSON (a change too deep or too odd to write): the line still says
+      // who did what to which target, and why its change is missing.
+      try {
+        entry = { ...entry, change: { unrecorded: `the change could not be written: ${String(err).slice(0, 200)}` } };
+        fields = entryJson(entry);
+      } catch (again) {
+        this.settle(entry, done, this.writeFailed(again));
+        return;
+      }
     }
     this.queued.push({ entry, fields, done });
     if (this.queued.length === 1) setImmediate(this.flushSoon);

@@ -1,11 +1,22 @@
-import { Type, type Static } from '@sinclair/typebox';
+import { FormatRegistry, Type, type Static, type TSchema } from '@sinclair/typebox';
 import { GroupId, UserId } from './params.js';
 
-// Deliberately simple: VirusTotal checks the address itself; this only refuses usernames and junk early.
-const EMAIL_PATTERN = '^[A-Za-z0-9._%+\\-]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9\\-]{0,62}[A-Za-z0-9])?(?:\\.[A-Za-z0-9](?:[A-Za-z0-9\\-]{0,62}[A-Za-z0-9])?)+$';
-const MAX_ENTRIES = 100;
+// Only what every address has: VirusTotal judges the rest (o'brien@, r&d@ and internationalised addresses pass).
+const NOT_IN_EMAIL = '@\\s\\u0000-\\u001f\\u007f-\\u009f';
+const EMAIL_PATTERN = `^[^${NOT_IN_EMAIL}]+@[^${NOT_IN_EMAIL}]+$`;
+const MAX_EMAIL_BYTES = 254;
+const EMAIL_FORMAT = 'vt-email';
+// The pattern says the shape; the format adds what a pattern cannot count, the address's length in UTF-8 bytes.
+FormatRegistry.Set(EMAIL_FORMAT, (value) => Buffer.byteLength(value, 'utf8') <= MAX_EMAIL_BYTES);
 
-const Email = Type.String({ pattern: EMAIL_PATTERN, maxLength: 254, description: 'Email address of the user.' });
+const MAX_ENTRIES = 100;
+const entriesPolicy = `at most ${MAX_ENTRIES} entries per request (VirusTotal documents no limit)`;
+
+const Email = Type.String({
+  pattern: EMAIL_PATTERN,
+  format: EMAIL_FORMAT,
+  description: `Email address: one \`@\`, no whitespace or control characters, at most ${MAX_EMAIL_BYTES} bytes.`,
+});
 const ShortText = Type.String({ maxLength: 256 });
 
 export const UserByEmail = Type.Object(
@@ -14,7 +25,7 @@ export const UserByEmail = Type.Object(
 );
 
 export const UsersByEmailBody = Type.Object(
-  { data: Type.Array(UserByEmail, { minItems: 1, maxItems: MAX_ENTRIES }) },
+  { data: Type.Array(UserByEmail, { minItems: 1, maxItems: MAX_ENTRIES, 'x-gateway-policy': entriesPolicy }) },
   {
     additionalProperties: false,
     examples: [{ data: [{ type: 'user', id: 'new_user@example.com' }] }],
@@ -36,7 +47,13 @@ export const GroupAttributes = Type.Object(
     industry: Type.Optional(ShortText),
     organization: Type.Optional(ShortText),
     organization_legal_name: Type.Optional(ShortText),
-    preferences: Type.Optional(Type.Record(Type.String({ maxLength: 128 }), Type.Object({}))),
+    preferences: Type.Optional(
+      Type.Record(Type.String({ maxLength: 128 }), Type.Record(Type.String({ maxLength: 128 }), Type.Unknown(), { maxProperties: 256 }), {
+        maxProperties: 256,
+        description:
+          'VirusTotal documents a dict of dicts: names to objects. Values inside are passed on as sent, nested at most as deep as the gateway reads any body.',
+      }),
+    ),
     privileges: Type.Optional(
       Type.Record(
         Type.String({ maxLength: 128 }),
@@ -47,8 +64,12 @@ export const GroupAttributes = Type.Object(
       ),
     ),
   },
-  { additionalProperties: false, minProperties: 1, description: 'Attributes to change; the others stay as they are.' },
+  { additionalProperties: false, description: 'Attributes to change; the others stay as they are.' },
 );
+
+/** What vt-py's `patch_object` echoes back from the object it fetched: accepted, and not forwarded. */
+const ECHOED_OBJECT_FIELDS = ['context_attributes', 'relationships', 'links'] as const;
+const Echoed = Type.Object({}, { additionalProperties: true, description: 'Accepted as vt-py sends it back, and not forwarded.' });
 
 export const PatchGroupBody = Type.Object(
   {
@@ -56,7 +77,10 @@ export const PatchGroupBody = Type.Object(
       {
         type: Type.Literal('group'),
         id: Type.Optional({ ...GroupId, description: 'Must equal the group ID in the path when given.' }),
-        attributes: GroupAttributes,
+        attributes: Type.Optional(GroupAttributes),
+        context_attributes: Type.Optional(Echoed),
+        relationships: Type.Optional(Echoed),
+        links: Type.Optional(Echoed),
       },
       { additionalProperties: false },
     ),
@@ -68,22 +92,52 @@ export const PatchGroupBody = Type.Object(
 );
 export type PatchGroupBodyT = Static<typeof PatchGroupBody>;
 
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function withoutEchoedFields(body: unknown): unknown {
+  if (!isRecord(body) || !isRecord(body.data)) return body;
+  const data = { ...body.data };
+  for (const field of ECHOED_OBJECT_FIELDS) delete data[field];
+  return { ...body, data };
+}
+
+const forwardedForms = new WeakMap<TSchema, (body: unknown) => unknown>([[PatchGroupBody, withoutEchoedFields]]);
+
+/** The body as the gateway forwards it once it passed `schema`: the same, but for fields a schema accepts only to drop. */
+export function forwardedBody(schema: TSchema, body: unknown): unknown {
+  const forward = forwardedForms.get(schema);
+  return forward === undefined ? body : forward(body);
+}
+
+/** The role names VirusTotal documents (Update a service account object); which a group has depends on its licence. */
+export const DOCUMENTED_ROLES = [
+  'USER_ROLE_GROUP_ADMIN',
+  'USER_ROLE_PRIVATE_SCANNING',
+  'USER_ROLE_FILE_DOWNLOADS',
+  'USER_ROLE_FILE_UPLOADS',
+  'USER_ROLE_PRIVATE_FILE_UPLOADS',
+  'USER_ROLE_PRIVATE_FILE_DOWNLOADS',
+] as const;
+
 const RoleName = Type.String({
   pattern: '^USER_ROLE_[A-Z][A-Z0-9_]{0,63}$',
-  description: 'A `USER_ROLE_*` name: `USER_ROLE_GROUP_ADMIN` or `USER_ROLE_PRIVATE_SCANNING`.',
-  examples: ['USER_ROLE_PRIVATE_SCANNING'],
+  description: `A \`USER_ROLE_*\` name. Documented: ${DOCUMENTED_ROLES.map((r) => `\`${r}\``).join(', ')}; others VirusTotal adds pass too`,
+  examples: [...DOCUMENTED_ROLES],
 });
+const rolesPolicy = 'at most 16 roles per list (VirusTotal documents no limit)';
 
 export const UserRoleChange = Type.Object(
   {
     roles: Type.Optional(
-      Type.Array(RoleName, { maxItems: 16, uniqueItems: true, description: 'Replaces all of the user’s roles.' }),
+      Type.Array(RoleName, { maxItems: 16, 'x-gateway-policy': rolesPolicy, description: 'Replaces all of the user’s roles.' }),
     ),
     add_roles: Type.Optional(
-      Type.Array(RoleName, { minItems: 1, maxItems: 16, uniqueItems: true, description: 'Roles to add or update.' }),
+      Type.Array(RoleName, { maxItems: 16, 'x-gateway-policy': rolesPolicy, description: 'Roles to add or update.' }),
     ),
     remove_roles: Type.Optional(
-      Type.Array(RoleName, { minItems: 1, maxItems: 16, uniqueItems: true, description: 'Roles to revoke.' }),
+      Type.Array(RoleName, { maxItems: 16, 'x-gateway-policy': rolesPolicy, description: 'Roles to revoke.' }),
     ),
     quota_limits: Type.Optional(
       Type.Object(
@@ -97,7 +151,12 @@ export const UserRoleChange = Type.Object(
       ),
     ),
   },
-  { additionalProperties: false, minProperties: 1, description: 'At least one change; `roles` is not combined with `add_roles`/`remove_roles`.' },
+  {
+    additionalProperties: false,
+    minProperties: 1,
+    'x-gateway-policy': 'each entry changes something (VirusTotal documents no rule)',
+    description: 'At least one change (gateway policy); `roles` is not combined with `add_roles`/`remove_roles` (gateway policy).',
+  },
 );
 
 export const UserRoleEntry = Type.Object(
@@ -106,12 +165,18 @@ export const UserRoleEntry = Type.Object(
 );
 
 export const PatchGroupUsersBody = Type.Object(
-  { data: Type.Array(UserRoleEntry, { minItems: 1, maxItems: MAX_ENTRIES }) },
+  { data: Type.Array(UserRoleEntry, { minItems: 1, maxItems: MAX_ENTRIES, 'x-gateway-policy': entriesPolicy }) },
   {
     additionalProperties: false,
     examples: [
       { data: [{ type: 'user', id: 'user_1', context_attributes: { quota_limits: { api_requests_daily: { allowed: 10 } } } }] },
-      { data: [{ type: 'user', id: 'user_1', context_attributes: { add_roles: ['USER_ROLE_PRIVATE_SCANNING'] } }] },
+      { data: [{ type: 'user', id: 'user_1', context_attributes: { add_roles: ['USER_ROLE_PRIVATE_SCANNING', 'USER_ROLE_FILE_DOWNLOADS'] } }] },
+      {
+        data: [
+          { type: 'user', id: 'user_1', context_attributes: { roles: ['USER_ROLE_GROUP_ADMIN', 'USER_ROLE_FILE_UPLOADS'] } },
+          { type: 'user', id: 'user_2', context_attributes: { remove_roles: ['USER_ROLE_PRIVATE_FILE_UPLOADS', 'USER_ROLE_PRIVATE_FILE_DOWNLOADS'] } },
+        ],
+      },
     ],
   },
 );
@@ -126,7 +191,7 @@ export const Principal = Type.Object(
 );
 
 export const PrincipalsBody = Type.Object(
-  { data: Type.Array(Principal, { minItems: 1, maxItems: MAX_ENTRIES }) },
+  { data: Type.Array(Principal, { minItems: 1, maxItems: MAX_ENTRIES, 'x-gateway-policy': entriesPolicy }) },
   {
     additionalProperties: false,
     examples: [{ data: [{ type: 'user', id: 'user1' }, { type: 'group', id: 'group1' }] }],

@@ -5,7 +5,9 @@ import {
   GroupParams,
   GroupRelationshipParams,
   GroupUserParams,
-  PageQuery,
+  GroupObjectQuery,
+  ListingQuery,
+  NoQuery,
   ThreatProfileRelationshipParams,
 } from './params.js';
 import {
@@ -33,12 +35,12 @@ function roleEntriesAreConsistent({ body }: TypedInput<typeof PatchGroupUsersBod
   for (const [i, entry] of body.data.entries()) {
     const change = entry.context_attributes;
     if (change.roles !== undefined && (change.add_roles !== undefined || change.remove_roles !== undefined)) {
-      return `data[${i}].context_attributes: "roles" replaces all roles and cannot be combined with "add_roles" or "remove_roles"`;
+      return `data[${i}].context_attributes: gateway policy: "roles" replaces all roles and is not combined with "add_roles" or "remove_roles"`;
     }
     const removed = new Set(change.remove_roles ?? []);
     const both = (change.add_roles ?? []).find((role) => removed.has(role));
     if (both !== undefined) {
-      return `data[${i}].context_attributes: role "${both}" is both added and removed`;
+      return `data[${i}].context_attributes: gateway policy: role "${both}" is not both added and removed`;
     }
   }
   return undefined;
@@ -88,6 +90,7 @@ export const operations: readonly Operation[] = [
       'Returns the VirusTotal group object: organisation, country, quotas, privileges and preferences. `auto_add_users` is visible to group admins only.',
     resource: 'group',
     params: GroupParams,
+    query: GroupObjectQuery,
     response: GroupObjectResponse,
     scope: 'groups:read',
     tool: { name: 'get-group-object', hints: readOnly },
@@ -102,11 +105,12 @@ export const operations: readonly Operation[] = [
       'Changes the given group attributes (e.g. `auto_add_users`); attributes not present stay unchanged. Returns the updated group object. Group admins only.',
     resource: 'group',
     params: GroupParams,
+    query: NoQuery,
     body: PatchGroupBody,
     response: GroupObjectResponse,
     scope: 'groups:write',
     check: patchGroupIdMatchesPath,
-    summarize: (body) => ({ attributes: Object.keys(body.data.attributes).sort() }),
+    summarize: (body) => ({ attributes: Object.keys(body.data.attributes ?? {}).sort() }),
     tool: { name: 'update-group-object', hints: destructive },
   }),
   defineOperation({
@@ -118,7 +122,7 @@ export const operations: readonly Operation[] = [
     description: 'Lists the group administrators as user descriptors, one page at a time (`limit`, `cursor`).',
     resource: 'group',
     params: GroupParams,
-    query: PageQuery,
+    query: ListingQuery,
     response: DescriptorListResponse,
     scope: 'groups:read',
     tool: { name: 'get-administrators-group', hints: readOnly },
@@ -133,6 +137,7 @@ export const operations: readonly Operation[] = [
       'Makes the listed group members administrators. Users are given by **email address** (a username is refused). VirusTotal answers 200 with an empty body.',
     resource: 'group',
     params: GroupParams,
+    query: NoQuery,
     body: UsersByEmailBody,
     response: EmptyResponse,
     scope: 'groups:admins',
@@ -148,6 +153,7 @@ export const operations: readonly Operation[] = [
     description: 'Revokes the administrator role of the user (by username). The user stays a group member.',
     resource: 'group',
     params: GroupUserParams,
+    query: NoQuery,
     response: EmptyResponse,
     scope: 'groups:admins',
     accountChanges: ({ params }) => [{ kind: 'revoke-admin', user: params.user_id ?? '' }],
@@ -162,6 +168,7 @@ export const operations: readonly Operation[] = [
     description: 'Answers `{"data": true}` when the user (by username) administers the group, else `{"data": false}`.',
     resource: 'group',
     params: GroupUserParams,
+    query: NoQuery,
     response: CheckResponse,
     scope: 'groups:read',
     tool: { name: 'check-if-user-is-group', hints: readOnly },
@@ -175,7 +182,7 @@ export const operations: readonly Operation[] = [
     description: 'Lists the group members as user descriptors, one page at a time (`limit`, `cursor`).',
     resource: 'group',
     params: GroupParams,
-    query: PageQuery,
+    query: ListingQuery,
     response: DescriptorListResponse,
     scope: 'groups:read',
     tool: { name: 'get-group-users', hints: readOnly },
@@ -190,6 +197,7 @@ export const operations: readonly Operation[] = [
       'Adds the listed users to the group. Users are given by **email address** (a username is refused); a user belongs to one group at most. VirusTotal answers 200 with an empty body.',
     resource: 'group',
     params: GroupParams,
+    query: NoQuery,
     body: UsersByEmailBody,
     response: EmptyResponse,
     scope: 'groups:write',
@@ -206,6 +214,7 @@ export const operations: readonly Operation[] = [
       'Per user (by username): `roles` replaces all roles, `add_roles` appends or updates, `remove_roles` revokes the listed ones (`USER_ROLE_GROUP_ADMIN`, `USER_ROLE_PRIVATE_SCANNING`); `quota_limits.api_requests_daily.allowed` sets the daily API cap. Entries naming `USER_ROLE_GROUP_ADMIN`, and every `roles` replacement, need the `groups:admins` scope.',
     resource: 'group',
     params: GroupParams,
+    query: NoQuery,
     body: PatchGroupUsersBody,
     response: EmptyResponse,
     scope: 'groups:write',
@@ -224,6 +233,7 @@ export const operations: readonly Operation[] = [
     description: 'Removes the user (by username) from the group, with their roles.',
     resource: 'group',
     params: GroupUserParams,
+    query: NoQuery,
     response: EmptyResponse,
     scope: 'groups:write',
     // Removing a member removes their admin role with them: a right only `groups:admins` may take away.
@@ -240,6 +250,7 @@ export const operations: readonly Operation[] = [
     description: 'Answers `{"data": true}` when the user (by username) is a member of the group, else `{"data": false}`.',
     resource: 'group',
     params: GroupUserParams,
+    query: NoQuery,
     response: CheckResponse,
     scope: 'groups:read',
     tool: { name: 'check-if-user-is-group-2', hints: readOnly },
@@ -254,7 +265,7 @@ export const operations: readonly Operation[] = [
       'Lists descriptors (`type`, `id`, sometimes `context_attributes`) of the objects in a group relationship: `administrators`, `users`, `graphs`, `service_accounts`.',
     resource: 'group',
     params: GroupRelationshipParams,
-    query: PageQuery,
+    query: ListingQuery,
     response: DescriptorListResponse,
     scope: 'groups:read',
     tool: { name: 'get-object-descriptors-related-group', hints: readOnly },
@@ -269,7 +280,7 @@ export const operations: readonly Operation[] = [
       'Lists the full objects in a group relationship (`administrators`, `users`, `graphs`, `service_accounts`); user attributes are filtered by what the key may see.',
     resource: 'group',
     params: GroupRelationshipParams,
-    query: PageQuery,
+    query: ListingQuery,
     response: ObjectListResponse,
     scope: 'groups:read',
     tool: { name: 'get-objects-related-group', hints: readOnly },
@@ -284,7 +295,7 @@ export const operations: readonly Operation[] = [
       'Lists descriptors of the users and groups holding an access level (`editors`, `viewers`) on the threat profile. Public preview in VirusTotal.',
     resource: 'threatProfile',
     params: ThreatProfileRelationshipParams,
-    query: PageQuery,
+    query: ListingQuery,
     response: DescriptorListResponse,
     scope: 'threat_profiles:read',
     tool: { name: 'get-object-descriptors-related-threat-profile', hints: readOnly },
@@ -299,6 +310,7 @@ export const operations: readonly Operation[] = [
       'Gives the listed users and groups (descriptors of type `user` or `group`) the access level named by the relationship (`editors`, `viewers`); an existing level is updated. Owner or editor only.',
     resource: 'threatProfile',
     params: ThreatProfileRelationshipParams,
+    query: NoQuery,
     body: PrincipalsBody,
     response: EmptyResponse,
     scope: 'threat_profiles:write',
@@ -315,6 +327,7 @@ export const operations: readonly Operation[] = [
       'Removes the listed users and groups (descriptors in a JSON body) from the relationship (`editors`, `viewers`). Owner or editor only.',
     resource: 'threatProfile',
     params: ThreatProfileRelationshipParams,
+    query: NoQuery,
     body: PrincipalsBody,
     response: EmptyResponse,
     scope: 'threat_profiles:write',
@@ -332,7 +345,7 @@ export const operations: readonly Operation[] = [
     description: 'Lists the full user and group objects holding an access level (`editors`, `viewers`) on the threat profile.',
     resource: 'threatProfile',
     params: ThreatProfileRelationshipParams,
-    query: PageQuery,
+    query: ListingQuery,
     response: ObjectListResponse,
     scope: 'threat_profiles:read',
     tool: { name: 'get-objects-related-threat-profile', hints: readOnly },

@@ -16,23 +16,27 @@ export const UserId = Type.String({
   examples: ['user_1'],
 });
 
-export const RelationshipName = Type.String({
-  pattern: '^[a-z][a-z0-9_]{0,63}$',
-  description: 'Relationship name: lowercase letters, digits and `_`.',
-});
+/** VirusTotal's group object, Relationships (api_usage is an endpoint of its own, not a relationship). */
+export const GROUP_RELATIONSHIPS = ['administrators', 'graphs', 'users', 'service_accounts'] as const;
+/** The threat-profile access levels VirusTotal documents by example. */
+export const THREAT_PROFILE_RELATIONSHIPS = ['editors', 'viewers'] as const;
 
-export const GroupRelationship = Type.String({
-  ...RelationshipName,
-  description:
-    'Group relationship: `administrators`, `users`, `graphs` or `service_accounts` (VirusTotal group object, Relationships).',
-  examples: ['users'],
-});
+const oneOf = (names: readonly string[]): string => `(?:${names.join('|')})`;
 
-export const ThreatProfileRelationship = Type.String({
-  ...RelationshipName,
-  description: 'Threat-profile relationship, e.g. `editors` or `viewers` (access levels).',
-  examples: ['editors'],
-});
+/** A closed list: the pattern is what is checked, the enum is what OpenAPI and MCP show and what errors name. */
+function relationshipName(names: readonly string[], description: string) {
+  return Type.String({ pattern: `^${oneOf(names)}$`, enum: [...names], description, examples: [names[0]] });
+}
+
+export const GroupRelationship = relationshipName(
+  GROUP_RELATIONSHIPS,
+  'Group relationship (VirusTotal group object, Relationships); no other name is forwarded.',
+);
+
+export const ThreatProfileRelationship = relationshipName(
+  THREAT_PROFILE_RELATIONSHIPS,
+  'Threat-profile relationship: the access level; no other name is forwarded.',
+);
 
 export const ThreatProfileId = Type.String({
   pattern: '^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$',
@@ -51,10 +55,25 @@ export const ThreatProfileRelationshipParams = Type.Object(
   { additionalProperties: false },
 );
 
-export const PageQuery = Type.Object(
+const MAX_LIMIT = 40;
+
+/** Comma-separated attribute names, as VirusTotal's `attributes=` takes them (not a closed list: VirusTotal may add). */
+const Attributes = Type.String({
+  pattern: '^[A-Za-z0-9_]{1,64}(?:,[A-Za-z0-9_]{1,64}){0,49}$',
+  description: 'Comma-separated names of the attributes to return, e.g. `first_name,last_name,email`',
+  examples: ['first_name,last_name,email'],
+});
+
+/** Query parameters of every listing: the page, and what VirusTotal's own clients send to shape it. */
+export const ListingQuery = Type.Object(
   {
     limit: Type.Optional(
-      Type.Integer({ minimum: 1, maximum: 40, description: 'Page size, 1 to 40 (VirusTotal default: 10).' }),
+      Type.Integer({
+        minimum: 1,
+        maximum: MAX_LIMIT,
+        description: `Page size, 1 to ${MAX_LIMIT} (VirusTotal default: 10).`,
+        'x-above-maximum': `Limit can't be larger than ${MAX_LIMIT}`,
+      }),
     ),
     cursor: Type.Optional(
       Type.String({
@@ -62,6 +81,35 @@ export const PageQuery = Type.Object(
         description: 'Opaque continuation cursor: the `meta.cursor` of the previous page.',
       }),
     ),
+    attributes: Type.Optional(Attributes),
+    filter: Type.Optional(
+      Type.String({
+        pattern: '^[^\\u0000-\\u001f\\u007f]{1,1024}$',
+        description: 'VirusTotal filter expression, e.g. `2fa_enabled:false` (1 to 1024 characters, no control characters)',
+        examples: ['2fa_enabled:false'],
+      }),
+    ),
+    descriptors_only: Type.Optional(
+      Type.Boolean({ description: 'When true, VirusTotal returns descriptors (`type`, `id`) instead of full objects.' }),
+    ),
   },
   { additionalProperties: false },
 );
+
+/** Query parameters of a group object GET: embedded relationship descriptors and the attributes to return. */
+export const GroupObjectQuery = Type.Object(
+  {
+    relationships: Type.Optional(
+      Type.String({
+        pattern: `^${oneOf(GROUP_RELATIONSHIPS)}(?:,${oneOf(GROUP_RELATIONSHIPS)}){0,${GROUP_RELATIONSHIPS.length - 1}}$`,
+        description: `Comma-separated relationships to embed as descriptors, each one of ${GROUP_RELATIONSHIPS.join(', ')}`,
+        examples: ['users,administrators'],
+      }),
+    ),
+    attributes: Type.Optional(Attributes),
+  },
+  { additionalProperties: false },
+);
+
+/** Operations that take no query parameter: any name sent is refused rather than dropped. */
+export const NoQuery = Type.Object({}, { additionalProperties: false });

@@ -22,7 +22,10 @@ export interface AuditPluginOptions {
 async function auditPlugin(app: FastifyInstance, opts: AuditPluginOptions): Promise<void> {
   const { core } = opts;
   app.addHook('onSend', (request, reply, payload, done) => {
-    if (request.routeOptions.config.unaudited === true || opts.skip.some((prefix) => request.url.startsWith(prefix))) {
+    // Static files and probes are not worth a line (a probe's 503 included), but a refusal (4xx) is a refusal.
+    const refused = reply.statusCode >= 400 && reply.statusCode < 500;
+    const skipped = !refused && opts.skip.some((prefix) => request.url.startsWith(prefix));
+    if (request.routeOptions.config.unaudited === true || skipped) {
       done(null, payload);
       return;
     }

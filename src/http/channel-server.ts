@@ -9,6 +9,7 @@ import callState, { callOf } from './call-state.js';
 import errorsPlugin from './errors-plugin.js';
 import { badRequest, toGatewayError } from './framework-errors.js';
 import hygienePlugin from './hygiene-plugin.js';
+import { registerJsonBody } from './json-body.js';
 import { requestIdFor } from './request-id.js';
 
 export interface ChannelServerOptions {
@@ -63,7 +64,7 @@ export async function buildChannelServer(core: Core, opts: ChannelServerOptions)
     socket.end(rawHttpAnswer(new GatewayError('GW_ERR_METHOD_NOT_ALLOWED', 'CONNECT is not supported')));
     setTimeout(() => socket.destroy(), 1000).unref();
   });
-  app.removeContentTypeParser('text/plain');
+  registerJsonBody(app, { textPlain: opts.channel === 'rest' });
   await app.register(callState, { channel: opts.channel });
   let closing = false;
   app.addHook('preClose', (done) => {

@@ -1,13 +1,13 @@
+import { STATUS_CODES } from 'node:http';
 import type { FastifyError } from 'fastify';
-import { GatewayError } from '../errors.js';
+import { codeForClientStatus, GatewayError } from '../errors.js';
 
 const FRAMEWORK_ERRORS: Record<string, (err: FastifyError) => GatewayError> = {
   FST_ERR_CTP_INVALID_MEDIA_TYPE: () =>
     new GatewayError('GW_ERR_BAD_REQUEST', 'Unsupported Content-Type: send the body as application/json'),
   FST_ERR_CTP_BODY_TOO_LARGE: () => new GatewayError('GW_ERR_BAD_REQUEST', 'Request body is larger than the gateway accepts'),
   FST_ERR_CTP_INVALID_JSON_BODY: () => new GatewayError('GW_ERR_BAD_REQUEST', 'Request body is not valid JSON'),
-  FST_ERR_CTP_EMPTY_JSON_BODY: () =>
-    new GatewayError('GW_ERR_BAD_REQUEST', 'Request body is empty but Content-Type is application/json'),
+  FST_ERR_CTP_EMPTY_JSON_BODY: () => new GatewayError('GW_ERR_INVALID_ARGUMENT', 'Invalid request body: request body is required'),
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: () =>
     new GatewayError('GW_ERR_BAD_REQUEST', 'Content-Length does not match the request body'),
   FST_ERR_BAD_URL: () => new GatewayError('GW_ERR_BAD_REQUEST', 'The request URL is malformed'),
@@ -19,8 +19,8 @@ function isFastifyError(err: unknown): err is FastifyError {
 }
 
 /**
- * Maps anything thrown while serving a request to the gateway's error catalogue. Errors from Fastify and its
- * plugins are recognised by code; a parse error thrown by the JSON parser (e.g. a `__proto__` key) has status 400.
+ * Maps anything thrown while serving a request to the gateway's error catalogue. Errors from Fastify are recognised
+ * by code; an error from a plugin (static files, Swagger UI) that carries a 4xx status keeps that status.
  */
 export function toGatewayError(err: unknown, unknown = internal): GatewayError {
   if (err instanceof GatewayError) return err;
@@ -29,10 +29,11 @@ export function toGatewayError(err: unknown, unknown = internal): GatewayError {
   if (fe.validation !== undefined) return new GatewayError('GW_ERR_INVALID_ARGUMENT', err.message);
   const mapped = isFastifyError(err) ? FRAMEWORK_ERRORS[err.code] : undefined;
   if (mapped !== undefined && isFastifyError(err)) return mapped(err);
-  if (err instanceof SyntaxError || fe.statusCode === 400) {
-    return new GatewayError('GW_ERR_BAD_REQUEST', 'Request body is not valid JSON or contains forbidden keys');
+  if (err instanceof SyntaxError) return new GatewayError('GW_ERR_BAD_REQUEST', 'Request body is not valid JSON');
+  const status = fe.statusCode;
+  if (status !== undefined && status >= 400 && status < 500) {
+    return new GatewayError(codeForClientStatus(status) ?? 'GW_ERR_BAD_REQUEST', STATUS_CODES[status] ?? 'Bad request');
   }
-  if (fe.statusCode === 404) return new GatewayError('GW_ERR_NOT_FOUND', 'Not found');
   return unknown();
 }
 

@@ -2,7 +2,8 @@ import { Type, type TObject, type TProperties } from '@sinclair/typebox';
 import { TypeCompiler, ValueErrorType, type TypeCheck, type ValueError } from '@sinclair/typebox/compiler';
 import type { Operation, ValidatedInput } from '../catalog/operation.js';
 import { GatewayError } from '../errors.js';
-import { describeValueError } from '../http/validator.js';
+import { forwardedBody } from '../catalog/bodies.js';
+import { describeValueError, refusalOf } from '../http/validator.js';
 
 export type ToolArguments = Record<string, unknown>;
 
@@ -18,11 +19,12 @@ export function argumentsSchema(op: Operation): TObject {
   return Type.Object(properties, { additionalProperties: false });
 }
 
-/** Like REST's validation messages, except that a missing argument says so and what it is. */
-function argumentProblem(error: ValueError): string {
-  if (error.type !== ValueErrorType.ObjectRequiredProperty) return describeValueError(error);
+/** Like REST's refusals, except that a missing argument says so and what it is. */
+function argumentRefusal(error: ValueError): GatewayError {
+  if (error.type !== ValueErrorType.ObjectRequiredProperty) return refusalOf(error, 'Invalid argument');
   const what = error.schema.description;
-  return describeValueError({ ...error, schema: Type.Unknown(), message: what === undefined ? 'Is required' : `Is required: ${what}` });
+  const detail = describeValueError({ ...error, schema: Type.Unknown(), message: what === undefined ? 'Is required' : `Is required: ${what}` });
+  return new GatewayError('GW_ERR_INVALID_ARGUMENT', `Invalid argument${detail}`);
 }
 
 export interface ToolArgumentsParser {
@@ -38,13 +40,13 @@ export function compileArgumentsParser(op: Operation, schema: TObject): ToolArgu
     parse(args) {
       if (!check.Check(args)) {
         const first = check.Errors(args).First();
-        throw new GatewayError('GW_ERR_INVALID_ARGUMENT', first === undefined ? 'Invalid arguments' : `Invalid argument${argumentProblem(first)}`);
+        throw first === undefined ? new GatewayError('GW_ERR_INVALID_ARGUMENT', 'Invalid arguments') : argumentRefusal(first);
       }
       const params: Record<string, string> = {};
       for (const name of paramNames) params[name] = String(args[name]);
       const query: Record<string, unknown> = {};
       for (const name of queryNames) if (args[name] !== undefined) query[name] = args[name];
-      return { params, query, body: op.body === undefined ? undefined : args.body };
+      return { params, query, body: op.body === undefined ? undefined : forwardedBody(op.body, args.body) };
     },
   };
 }

@@ -2,7 +2,15 @@ import type { Membership, SimGroup, SimulatorState } from './model.js';
 
 export const GROUP_ADMIN_ROLE = 'USER_ROLE_GROUP_ADMIN';
 export const PRIVATE_SCANNING_ROLE = 'USER_ROLE_PRIVATE_SCANNING';
-export const KNOWN_ROLES: readonly string[] = [GROUP_ADMIN_ROLE, PRIVATE_SCANNING_ROLE];
+/** The six role names VirusTotal documents (Update a service account object). */
+export const KNOWN_ROLES: readonly string[] = [
+  GROUP_ADMIN_ROLE,
+  PRIVATE_SCANNING_ROLE,
+  'USER_ROLE_FILE_DOWNLOADS',
+  'USER_ROLE_FILE_UPLOADS',
+  'USER_ROLE_PRIVATE_FILE_UPLOADS',
+  'USER_ROLE_PRIVATE_FILE_DOWNLOADS',
+];
 
 export function isAdminMembership(membership: Membership | undefined): boolean {
   return membership !== undefined && membership.roles.includes(GROUP_ADMIN_ROLE);

@@ -1,4 +1,4 @@
-import { invalidArgument } from './errors.js';
+import { badRequest, invalidArgument } from './errors.js';
 
 export const DEFAULT_LIMIT = 10;
 export const MAX_LIMIT = 40;
@@ -38,10 +38,9 @@ function singleValue(query: QueryParams, name: string): string | undefined {
 
 function parseLimit(raw: string | undefined): number {
   if (raw === undefined) return DEFAULT_LIMIT;
-  const limit = /^\d{1,3}$/.test(raw) ? Number(raw) : Number.NaN;
-  if (!(limit >= 1 && limit <= MAX_LIMIT)) {
-    throw invalidArgument(`Invalid limit: "${raw}" (expected an integer from 1 to ${MAX_LIMIT})`);
-  }
+  const limit = /^\d{1,9}$/.test(raw) ? Number(raw) : Number.NaN;
+  if (limit > MAX_LIMIT) throw badRequest(`Limit can't be larger than ${MAX_LIMIT}`);
+  if (!(limit >= 1)) throw invalidArgument(`Invalid limit: "${raw}" (expected an integer from 1 to ${MAX_LIMIT})`);
   return limit;
 }
 

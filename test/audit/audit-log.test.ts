@@ -266,3 +266,17 @@ t.test('path "-" writes hash-chained lines to stdout', (t) => {
   t.same(verifyAuditFiles([path]), { ok: true, lines: 3, files: 1 });
   t.end();
 });
+
+t.test('a change that cannot be written as JSON still leaves a line saying who did what, and why the change is missing', (t) => {
+  const path = join(t.testdir(), 'audit.log');
+  const log = AuditLog.open({ path });
+  const change: Record<string, unknown> = {};
+  change.self = change;
+  const entry: AuditEntry = { ...sampleEntry(0), change };
+  t.doesNotThrow(() => log.write(entry), 'the line is stored');
+  const [line] = parsedLines(path);
+  t.match(line, { requestId: entry.requestId, operation: entry.operation, change: { unrecorded: /could not be written/ } });
+  t.equal(verifyAuditFiles([path]).ok, true, 'the chain verifies');
+  log.close();
+  t.end();
+});

@@ -12,7 +12,8 @@ const sampleBodies: Record<string, unknown> = {
   addThreatProfileRelationships: { data: [{ type: 'user', id: 'user1' }] },
   deleteThreatProfileRelationships: { data: [{ type: 'group', id: 'group1' }] },
 };
-const sampleParams: Record<string, string> = { id: 'my_group_id', user_id: 'user_1', relationship: 'viewers' };
+const sampleParams: Record<string, string> = { id: 'my_group_id', user_id: 'user_1' };
+const sampleRelationship = { group: 'users', threatProfile: 'viewers' } as const;
 
 t.test('every operation maps one-to-one onto the same VirusTotal path and method', async (t) => {
   const upstream = await startFakeUpstream();
@@ -20,8 +21,9 @@ t.test('every operation maps one-to-one onto the same VirusTotal path and method
   const { app, auth } = await buildTestGateway(t, { upstream: upstream.baseUrl });
 
   for (const op of operations) {
-    const path = op.path.replace(/\{([a-z_]+)\}/g, (_m, name: string) => sampleParams[name] ?? 'x');
-    const query = op.query === undefined ? '' : '?limit=3&cursor=abc';
+    const params: Record<string, string> = { ...sampleParams, relationship: sampleRelationship[op.resource] };
+    const path = op.path.replace(/\{([a-z_]+)\}/g, (_m, name: string) => params[name] ?? 'x');
+    const query = op.query !== undefined && 'limit' in op.query.properties ? '?limit=3&cursor=abc' : '';
     const body = sampleBodies[op.name];
     upstream.seen.length = 0;
     const res = await app.inject({ method: op.method, url: path + query, headers: auth, ...(body === undefined ? {} : { payload: body as object }) });

@@ -138,7 +138,12 @@ t.test('listing errors', async (t) => {
   const simulator = startSimulator();
   const get = (path: string, key: string = KEYS.admin) => call(simulator, 'GET', path, { key });
 
-  for (const limit of ['0', '41', 'abc', '-1', '2.5', '']) {
+  for (const limit of ['41', '1000']) {
+    const result = await get(`/groups/my_group_id/relationships/users?limit=${limit}`);
+    t.equal(result.status, 400, `limit=${limit}`);
+    t.same(result.json, { error: { code: 'BadRequestError', message: "Limit can't be larger than 40" } }, 'as VirusTotal answers it');
+  }
+  for (const limit of ['0', 'abc', '-1', '2.5', '']) {
     const result = await get(`/groups/my_group_id/relationships/users?limit=${limit}`);
     t.equal(result.status, 400, `limit=${limit}`);
     t.match(result.json, { error: { code: 'InvalidArgumentError' } });

@@ -118,7 +118,7 @@ t.test('PATCH rejects bad bodies with 400 and changes nothing', async (t) => {
     ['wrong type', { type: 'user', attributes: { organization: 'X' } }, 'BadRequestError', /"data.type" must be "group"/],
     ['missing type', { attributes: { organization: 'X' } }, 'BadRequestError', /"data.type"/],
     ['other id', { type: 'group', id: 'other_group', attributes: { organization: 'X' } }, 'BadRequestError', /does not match/],
-    ['no attributes', { type: 'group' }, 'BadRequestError', /"data.attributes"/],
+    ['attributes not an object', { type: 'group', attributes: [] }, 'BadRequestError', /"data.attributes"/],
     ['text attribute not a string', { type: 'group', attributes: { organization: 5 } }, 'InvalidArgumentError', /"organization" must be a string/],
     ['list attribute not a list', { type: 'group', attributes: { auto_add_users: '*@x.com' } }, 'InvalidArgumentError', /"auto_add_users" must be a list/],
     ['bad contact email', { type: 'group', attributes: { contact_emails: ['nope'] } }, 'InvalidArgumentError', /Invalid email address: "nope"/],
@@ -144,4 +144,19 @@ t.test('PATCH needs a group administrator', async (t) => {
   t.equal(simulator.state.groups.get('my_group_id')?.attributes.organization, 'Example Corp');
   const missing = await call(simulator, 'PATCH', '/groups/nope', { key: KEYS.admin, body });
   t.equal(missing.status, 404);
+});
+
+t.test("PATCH takes the bodies VirusTotal's own clients send back: no attributes, {} and echoed fields", async (t) => {
+  const simulator = startSimulator();
+  const before = snapshot(simulator);
+  const bodies = [
+    { data: { id: 'my_group_id', type: 'group' } },
+    { data: { type: 'group', attributes: {}, id: 'my_group_id', relationships: { users: { data: [] } }, context_attributes: { role: 'admin' } } },
+  ];
+  for (const body of bodies) {
+    const result = await call(simulator, 'PATCH', '/groups/my_group_id', { key: KEYS.admin, body });
+    t.equal(result.status, 200, JSON.stringify(body));
+    t.match(result.json, { data: { type: 'group', id: 'my_group_id' } });
+  }
+  t.same(snapshot(simulator), before, 'nothing changed');
 });

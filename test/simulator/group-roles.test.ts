@@ -179,3 +179,20 @@ t.test('a roles PATCH that would leave no administrator is refused', async (t) =
   t.strictSame(rolesOf(simulator, 'my_group_id', 'demo_admin'), []);
   t.strictSame(rolesOf(simulator, 'my_group_id', 'user_1'), ['USER_ROLE_GROUP_ADMIN']);
 });
+
+t.test('the six documented role names are known roles', async (t) => {
+  const simulator = startSimulator();
+  const roles = [
+    'USER_ROLE_PRIVATE_SCANNING',
+    'USER_ROLE_FILE_DOWNLOADS',
+    'USER_ROLE_FILE_UPLOADS',
+    'USER_ROLE_PRIVATE_FILE_UPLOADS',
+    'USER_ROLE_PRIVATE_FILE_DOWNLOADS',
+  ];
+  const result = await call(simulator, 'PATCH', URL, {
+    key: KEYS.admin,
+    body: { data: [{ type: 'user', id: 'user_3', context_attributes: { add_roles: roles } }] },
+  });
+  t.equal(result.status, 200, JSON.stringify(result.json));
+  t.same([...(rolesOf(simulator, 'my_group_id', 'user_3') ?? [])].sort(), [...roles].sort());
+});

@@ -54,7 +54,8 @@ export function parseGroupPatch(raw: unknown, groupId: string): GroupAttributePa
   if ('id' in data && data['id'] !== groupId) {
     throw badRequest(`"data.id" does not match the group in the URL ("${groupId}")`);
   }
-  const attributes = data['attributes'];
+  // vt-go omits "attributes" when nothing changed; vt-py sends {}.
+  const attributes = data['attributes'] ?? {};
   if (!isRecord(attributes)) throw badRequest('"data.attributes" must be an object');
 
   const patch: GroupAttributePatch = {};
