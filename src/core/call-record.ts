@@ -55,6 +55,9 @@ const OUTCOME_OF_ERROR: Partial<Record<GatewayErrorCode, AuditEntry['outcome']>>
   GW_ERR_INVALID_ARGUMENT: 'invalid',
   GW_ERR_NOT_FOUND: 'invalid',
   GW_ERR_METHOD_NOT_ALLOWED: 'invalid',
+  GW_ERR_NOT_ACCEPTABLE: 'invalid',
+  GW_ERR_PRECONDITION_FAILED: 'invalid',
+  GW_ERR_RANGE_NOT_SATISFIABLE: 'invalid',
   GW_ERR_RATE_LIMITED: 'limited',
 };
 
