@@ -4,6 +4,7 @@ import t from 'tap';
 import { ClientRegistry } from '../../src/security/client-registry.js';
 import { tokenDigest } from '../../src/security/token.js';
 import { startFakeUpstream } from '../helpers/fake-upstream.js';
+import { TEST_VT_KEY } from '../helpers/config.js';
 import { bearer, buildTestGateway } from '../helpers/gateway.js';
 
 const READER = { id: 'svc-reader', token: 'vtgw_reader-token-0000000000000000000000000000', scopes: ['groups:read' as const] };
@@ -18,7 +19,7 @@ t.test('no token, a wrong token, a malformed header: 401 in VirusTotal shape, no
     [{ authorization: `Basic ${Buffer.from('a:b').toString('base64')}` }, 'WrongCredentialsError'],
     [{ authorization: 'Bearer' }, 'WrongCredentialsError'],
     [bearer(tokenDigest(READER.token)), 'WrongCredentialsError'],
-    [{ 'x-apikey': READER.token }, 'AuthenticationRequiredError'],
+    [{ 'x-apikey': 'a'.repeat(64) }, 'WrongCredentialsError'],
   ];
   for (const [headers, code] of cases) {
     const res = await app.inject({ method: 'GET', url: '/v1/groups/g', headers });
@@ -82,4 +83,21 @@ t.test('a client removed from the clients file is out within seconds, without a 
   }
   t.equal(status, 401, 'revoked');
   t.ok(warnings.length > 0, 'the broken file was reported');
+});
+
+t.test("a client token in x-apikey, where VirusTotal's own clients send their key; Bearer wins; never forwarded", async (t) => {
+  const upstream = await startFakeUpstream();
+  t.teardown(() => upstream.close());
+  const { app } = await buildTestGateway(t, { upstream: upstream.baseUrl, clients: [READER] });
+  const viaApiKey = await app.inject({ method: 'GET', url: '/v1/groups/g', headers: { 'x-apikey': READER.token } });
+  t.equal(viaApiKey.statusCode, 200, 'a client token in x-apikey is accepted');
+  t.equal(upstream.seen.at(-1)?.headers['x-apikey'], TEST_VT_KEY, "VirusTotal gets the gateway's key, never the caller's x-apikey");
+  const vtKey = await app.inject({ method: 'GET', url: '/v1/groups/g', headers: { 'x-apikey': 'f'.repeat(64) } });
+  t.equal(vtKey.statusCode, 401);
+  t.match(vtKey.json(), { error: { code: 'WrongCredentialsError', message: /x-apikey holds no client token of this gateway/ } });
+  t.notOk(vtKey.body.includes('f'.repeat(64)), 'the refused value is not echoed');
+  const bearerWins = await app.inject({ method: 'GET', url: '/v1/groups/g', headers: { ...bearer('vtgw_wrong'), 'x-apikey': READER.token } });
+  t.equal(bearerWins.statusCode, 401, 'a wrong bearer token is refused even beside a right x-apikey');
+  const bearerRight = await app.inject({ method: 'GET', url: '/v1/groups/g', headers: { ...bearer(READER.token), 'x-apikey': 'junk' } });
+  t.equal(bearerRight.statusCode, 200, 'Authorization: Bearer wins when both are sent');
 });
