@@ -25,8 +25,14 @@ t.test('one audit line per tool call, channel mcp, with what became of it', asyn
   ] as const;
   for (const call of calls) await callTool(call.client, call.tool, call.args);
 
-  const lines = stack.auditLines();
-  t.equal(lines.length, calls.length, 'exactly one line per tool call; initialize and tools/list are not tool calls');
+  const all = stack.auditLines();
+  t.same(
+    all.filter((l) => l.outcome === 'intent').map((l) => l.operation),
+    ['updateGroupUsers'],
+    'the one write sent to VirusTotal has its intent on the record first',
+  );
+  const lines = all.filter((l) => l.outcome !== 'intent');
+  t.equal(lines.length, calls.length, 'exactly one outcome line per tool call; initialize and tools/list are not tool calls');
   t.same(
     lines.map((l) => [l.operation, l.method, l.path, l.outcome, l.status, l.upstreamStatus, l.errorCode]),
     calls.map((c) => c.expect),

@@ -32,6 +32,6 @@ t.test("tool calls count against the client's read and write budgets", async (t)
   t.notOk((await callTool(other, 'get-group-object', { id: G })).isError, 'another client is not affected');
   t.same(
     stack.auditLines().map((l) => l.outcome),
-    ['ok', 'ok', 'limited', 'ok', 'limited', 'ok'],
+    ['ok', 'ok', 'limited', 'intent', 'ok', 'limited', 'ok'],
   );
 });
