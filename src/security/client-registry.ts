@@ -127,7 +127,7 @@ function readClientsFile(path: string): ClientWithDigest[] {
     text = readFileSync(path, 'utf8');
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code ?? (err instanceof Error ? err.message : String(err));
-    throw new Error(`clients file ${path}: cannot read it (${code})`);
+    throw new Error(`clients file ${path}: cannot read it (${code})`, { cause: err });
   }
   const parsed = parseClientsFile(text);
   if (!parsed.ok) throw new Error(`clients file ${path}: ${parsed.error}`);
