@@ -38,6 +38,13 @@ interface QueuedLine extends ChainedLine {
 }
 
 const STDOUT = '-';
+
+/** The queued line at an index the caller has checked is in range. */
+function queuedAt(batch: QueuedLine[], index: number): QueuedLine {
+  const line = batch[index];
+  if (line === undefined) throw new RangeError(`audit log: no queued line at ${index} of ${batch.length}`);
+  return line;
+}
 /** After a failed rename, rotation is retried this much later; lines keep going to the current file meanwhile. */
 const ROTATION_RETRY_MS = 60_000;
 
@@ -201,15 +208,15 @@ export class AuditLog {
     }
     while (failure === null && written < batch.length) {
       // Lines for one file: as many as fit before the size limit (always at least one).
-      let text = batch[written]!.text;
+      let text = queuedAt(batch, written).text;
       let end = written + 1;
       try {
         let bytes = Buffer.byteLength(text);
         const appender = this.appenderFor(bytes);
         for (; end < batch.length; end++) {
-          const next = Buffer.byteLength(batch[end]!.text);
+          const next = Buffer.byteLength(queuedAt(batch, end).text);
           if (this.maxBytes > 0 && appender.size + bytes + next > this.maxBytes) break;
-          text += batch[end]!.text;
+          text += queuedAt(batch, end).text;
           bytes += next;
         }
         this.append(text);
@@ -219,8 +226,8 @@ export class AuditLog {
       }
       written = end;
     }
-    if (failure !== null) this.unchain(batch[written]!);
-    for (let i = 0; i < batch.length; i++) batch[i]!.done(i < written ? null : failure);
+    if (failure !== null) this.unchain(queuedAt(batch, written));
+    for (const [i, line] of batch.entries()) line.done(i < written ? null : failure);
   }
 
   private append(line: string): void {
