@@ -48,7 +48,7 @@ export function main(argv: string[], io: CliIo): number {
   const [only] = paths;
   if (only === undefined) return usageError('no file given');
   let files: string[];
-  let retainedFrom: string | null = null;
+  let retainedFrom: string | null;
   try {
     files = paths.length === 1 ? chainOrder(seriesOf(only)) : paths;
     retainedFrom = paths.length === 1 && startHash === undefined ? retentionStart(only) : null;

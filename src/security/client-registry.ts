@@ -8,8 +8,12 @@ export interface RegistryLogger {
   warn(msg: string): void;
 }
 
-/** How often a watched clients file is checked for changes; a revoked client is out within about this long. */
-const pollIntervalMs = 1000;
+export interface WatchOptions {
+  /** How often the clients file is checked for changes; a revoked client is out within about this long. */
+  pollIntervalMs?: number;
+}
+
+const defaultPollIntervalMs = 1000;
 
 interface ClientsFileSource {
   path: string;
@@ -87,7 +91,7 @@ export class ClientRegistry {
   }
 
   /** Reloads on SIGHUP and whenever the file changes. Does nothing for a registry without a file, or when already watching. */
-  watch(): void {
+  watch({ pollIntervalMs = defaultPollIntervalMs }: WatchOptions = {}): void {
     if (this.#source === undefined || this.#poller !== undefined) return;
     const { path } = this.#source;
     // Polling the path's stat, rather than fs.watch, sees a file replaced by rename, a Kubernetes ConfigMap's
@@ -123,7 +127,7 @@ function readClientsFile(path: string): ClientWithDigest[] {
     text = readFileSync(path, 'utf8');
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code ?? (err instanceof Error ? err.message : String(err));
-    throw new Error(`clients file ${path}: cannot read it (${code})`);
+    throw new Error(`clients file ${path}: cannot read it (${code})`, { cause: err });
   }
   const parsed = parseClientsFile(text);
   if (!parsed.ok) throw new Error(`clients file ${path}: ${parsed.error}`);

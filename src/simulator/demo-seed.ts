@@ -5,11 +5,11 @@ import { GROUP_ADMIN_ROLE, PRIVATE_SCANNING_ROLE } from './membership.js';
 /** Owns the demo API key: administrator of `my_group_id` and owner of the demo threat profile. */
 export const DEMO_ADMIN_USER = 'demo_admin';
 export const DEMO_GROUP_ID = 'my_group_id';
-export const OTHER_GROUP_ID = 'other_group';
+const OTHER_GROUP_ID = 'other_group';
 /** The profile used by the threat-profile examples in the VirusTotal docs. */
 export const DEMO_THREAT_PROFILE_ID = '332e02da667746f180a9740e94a3ec98';
 /** A profile owned by another group's admin and shared with nobody: the demo key gets 403 on it. */
-export const PRIVATE_THREAT_PROFILE_ID = '5b0f0c2a8d7e4f31a6c9e2d4b7a81f60';
+const PRIVATE_THREAT_PROFILE_ID = '5b0f0c2a8d7e4f31a6c9e2d4b7a81f60';
 
 const JAN_2020 = 1577836800;
 const JAN_2024 = 1704067200;

@@ -21,7 +21,7 @@ export class VtError extends Error {
   }
 }
 
-export const FORBIDDEN_MESSAGE = 'You are not authorized to perform the requested operation';
+const FORBIDDEN_MESSAGE = 'You are not authorized to perform the requested operation';
 
 export function badRequest(message: string): VtError {
   return new VtError(400, 'BadRequestError', message);

@@ -4,7 +4,7 @@ import { isAdminMembership } from './membership.js';
 import { descriptorOf, graphObject, missingObject, serviceAccountObject } from './related-object-view.js';
 import { memberDescriptor, userObject } from './user-view.js';
 
-export const GROUP_RELATIONSHIPS = ['administrators', 'users', 'graphs', 'service_accounts'] as const;
+const GROUP_RELATIONSHIPS = ['administrators', 'users', 'graphs', 'service_accounts'] as const;
 
 /** Descriptors for /groups/{id}/relationships/{name}, full objects for /groups/{id}/{name}. */
 export type ListingForm = 'descriptors' | 'objects';

@@ -2,7 +2,7 @@ import type { SimGroup } from './model.js';
 import { isGroupAdmin, isGroupMember } from './membership.js';
 import { apiUrl } from './links.js';
 
-export interface GroupObject {
+interface GroupObject {
   type: 'group';
   id: string;
   links: { self: string };

@@ -7,14 +7,7 @@ import { API_PREFIX, apiRoutes } from './routes/api.js';
 import { registerControlRoutes } from './routes/control.js';
 import { createState } from './state.js';
 
-export {
-  DEMO_ADMIN_USER,
-  DEMO_GROUP_ID,
-  DEMO_THREAT_PROFILE_ID,
-  demoSeed,
-  OTHER_GROUP_ID,
-  PRIVATE_THREAT_PROFILE_ID,
-} from './demo-seed.js';
+export { DEMO_ADMIN_USER, DEMO_GROUP_ID, DEMO_THREAT_PROFILE_ID, demoSeed } from './demo-seed.js';
 export type { RecordedRequest };
 export type * from './model.js';
 

@@ -1,24 +1,24 @@
 import { badRequest, invalidArgument } from './errors.js';
 
-export const DEFAULT_LIMIT = 10;
-export const MAX_LIMIT = 40;
+const DEFAULT_LIMIT = 10;
+const MAX_LIMIT = 40;
 
 export type QueryParams = Record<string, string | string[] | undefined>;
 
-export interface PageRequest {
+interface PageRequest {
   limit: number;
   offset: number;
   cursor: string | undefined;
 }
 
-export interface Page<T> {
+interface Page<T> {
   data: T[];
   meta: { count: number; cursor?: string };
   links: { self: string; next?: string };
 }
 
 /** Cursors are opaque to clients; here they are the base64url of the next offset. */
-export function encodeCursor(offset: number): string {
+function encodeCursor(offset: number): string {
   return Buffer.from(String(offset), 'utf8').toString('base64url');
 }
 

@@ -1,12 +1,12 @@
 import type { GraphRecord, ServiceAccountRecord } from './model.js';
 import { apiUrl } from './links.js';
 
-export interface Descriptor {
+interface Descriptor {
   type: string;
   id: string;
 }
 
-export interface RelatedObject extends Descriptor {
+interface RelatedObject extends Descriptor {
   links: { self: string };
   attributes: Record<string, unknown>;
 }
@@ -29,7 +29,7 @@ export function descriptorOf(object: Descriptor): Descriptor {
 }
 
 /** How VirusTotal lists a related object that no longer exists, in full-object listings. */
-export interface MissingObject extends Descriptor {
+interface MissingObject extends Descriptor {
   error: { code: 'NotFoundError'; message: string };
 }
 

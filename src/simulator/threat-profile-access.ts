@@ -2,7 +2,7 @@ import { forbidden } from './errors.js';
 import type { PrincipalDescriptor, SimulatorState, SimThreatProfile } from './model.js';
 import { groupOfUser } from './membership.js';
 
-export type AccessLevel = 'owner' | 'editor' | 'viewer';
+type AccessLevel = 'owner' | 'editor' | 'viewer';
 
 function grants(principals: readonly PrincipalDescriptor[], username: string, groupId: string | undefined): boolean {
   return principals.some(
@@ -13,7 +13,7 @@ function grants(principals: readonly PrincipalDescriptor[], username: string, gr
 }
 
 /** The caller's level on a profile, granted directly or through the caller's group. */
-export function accessLevel(state: SimulatorState, profile: SimThreatProfile, username: string): AccessLevel | undefined {
+function accessLevel(state: SimulatorState, profile: SimThreatProfile, username: string): AccessLevel | undefined {
   if (profile.owner === username) return 'owner';
   const groupId = groupOfUser(state, username)?.id;
   if (grants(profile.editors, username, groupId)) return 'editor';

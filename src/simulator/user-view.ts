@@ -2,14 +2,14 @@ import type { SimGroup, SimulatorState, SimUser } from './model.js';
 import { groupOfUser, isGroupAdmin } from './membership.js';
 import { apiUrl } from './links.js';
 
-export interface UserObject {
+interface UserObject {
   type: 'user';
   id: string;
   links: { self: string };
   attributes: Record<string, unknown>;
 }
 
-export interface MemberDescriptor {
+interface MemberDescriptor {
   type: 'user';
   id: string;
   context_attributes: {

@@ -67,18 +67,18 @@ t.test('a client removed from the clients file is out within seconds, without a 
   writeFileSync(file, JSON.stringify({ clients: [entry(READER.id, READER.token), entry('svc-other', 'vtgw_other-token-00000000000000000000000')] }));
   const warnings: string[] = [];
   const registry = ClientRegistry.load(file, { info: () => {}, warn: (m) => warnings.push(m) });
-  registry.watch();
+  registry.watch({ pollIntervalMs: 20 });
   const { app } = await buildTestGateway(t, { upstream: upstream.baseUrl, registry });
   t.equal((await app.inject({ method: 'GET', url: '/v1/groups/g', headers: bearer(READER.token) })).statusCode, 200);
 
   writeFileSync(file, '{ not json');
-  await new Promise((r) => setTimeout(r, 1500));
+  await new Promise((r) => setTimeout(r, 200));
   t.equal((await app.inject({ method: 'GET', url: '/v1/groups/g', headers: bearer(READER.token) })).statusCode, 200, 'a broken file keeps the last good set');
 
   writeFileSync(file, JSON.stringify({ clients: [entry('svc-other', 'vtgw_other-token-00000000000000000000000')] }));
   let status = 200;
-  for (let i = 0; i < 50 && status === 200; i++) {
-    await new Promise((r) => setTimeout(r, 100));
+  for (let i = 0; i < 250 && status === 200; i++) {
+    await new Promise((r) => setTimeout(r, 20));
     status = (await app.inject({ method: 'GET', url: '/v1/groups/g', headers: bearer(READER.token) })).statusCode;
   }
   t.equal(status, 401, 'revoked');

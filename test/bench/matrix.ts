@@ -48,7 +48,7 @@ export async function runMatrix(targets: Record<TargetId, Target>, scenarios: re
         const sampler = sampleRss(target.child.pid);
         let load: LoadResult;
         let peak: number;
-        let cpuUs = Number.NaN;
+        let cpuUs: number;
         try {
           const warm = await drive(target, scenario, opts.warmupS, lastRps.get(key));
           const cpuBefore = readCpuUs(target.child.pid) ?? Number.NaN;

@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import net from 'node:net';
 
-export interface RedisServer {
+interface RedisServer {
   url: string;
   port: number;
   stop(): Promise<void>;

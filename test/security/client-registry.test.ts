@@ -43,6 +43,10 @@ async function eventually(condition: () => boolean, timeoutMs = 5000): Promise<b
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** Watchers here poll every 20 ms, so waiting 200 ms gives one about ten chances to (wrongly) reload. */
+const fastPolling = { pollIntervalMs: 20 };
+const severalPolls = 200;
+
 const client = (id: string): Client => ({ id, scopes: new Set(['groups:read']), groups: 'all', threatProfiles: new Set() });
 
 t.test('findByToken finds a client by its token only', async (t) => {
@@ -143,7 +147,7 @@ t.test('reload picks up changes; a broken file keeps the last good clients and w
 t.test('watch: a client removed from the file is out within seconds', async (t) => {
   const path = join(t.testdir({ 'clients.json': fileWith(onboarding, reporting) }), 'clients.json');
   const registry = ClientRegistry.load(path, recordingLogger().logger);
-  registry.watch();
+  registry.watch(fastPolling);
   t.teardown(() => registry.close());
 
   writeFileSync(path, fileWith(reporting));
@@ -155,7 +159,7 @@ t.test('watch: a file replaced by rename, as editors and deploy tools do, is pic
   const dir = t.testdir({ 'clients.json': fileWith(onboarding) });
   const path = join(dir, 'clients.json');
   const registry = ClientRegistry.load(path, recordingLogger().logger);
-  registry.watch();
+  registry.watch(fastPolling);
   t.teardown(() => registry.close());
 
   writeFileSync(join(dir, 'clients.json.tmp'), fileWith(reporting));
@@ -168,14 +172,14 @@ t.test('watch: a broken rewrite keeps the last good clients, warns once, and a f
   const path = join(t.testdir({ 'clients.json': fileWith(onboarding, reporting) }), 'clients.json');
   const { lines, logger } = recordingLogger();
   const registry = ClientRegistry.load(path, logger);
-  registry.watch();
+  registry.watch(fastPolling);
   t.teardown(() => registry.close());
 
   writeFileSync(path, fileWith(reporting, { ...onboarding, scopes: ['groups:everything'] }));
   t.ok(await eventually(() => lines.warn.length > 0), 'broken file noticed');
   t.match(lines.warn[0], /scopes\[0\]: unknown scope "groups:everything"/);
   t.equal(registry.findByToken(onboardingToken)?.id, 'svc-onboarding', 'last good clients kept');
-  await sleep(2200);
+  await sleep(severalPolls);
   t.equal(lines.warn.length, 1, 'an unchanged broken file is not reported again');
 
   writeFileSync(path, fileWith(reporting));
@@ -186,8 +190,8 @@ t.test('watch: SIGHUP reloads the file; close stops both SIGHUP and file reloads
   const path = join(t.testdir({ 'clients.json': fileWith(onboarding, reporting) }), 'clients.json');
   const registry = ClientRegistry.load(path, recordingLogger().logger);
   const listeners = process.listenerCount('SIGHUP');
-  registry.watch();
-  registry.watch();
+  registry.watch(fastPolling);
+  registry.watch(fastPolling);
   t.equal(process.listenerCount('SIGHUP'), listeners + 1, 'watch is idempotent');
 
   writeFileSync(path, fileWith(reporting));
@@ -197,11 +201,11 @@ t.test('watch: SIGHUP reloads the file; close stops both SIGHUP and file reloads
   registry.close();
   t.equal(process.listenerCount('SIGHUP'), listeners, 'SIGHUP listener removed');
   writeFileSync(path, fileWith(onboarding, reporting));
-  await sleep(2200);
+  await sleep(severalPolls);
   t.equal(registry.findByToken(onboardingToken), undefined, 'no reload from the file after close');
   t.equal(registry.findByToken(reportingToken)?.id, 'svc-reporting');
 
-  registry.watch();
+  registry.watch(fastPolling);
   t.teardown(() => registry.close());
   t.ok(await eventually(() => registry.findByToken(onboardingToken) !== undefined), 'watching again catches up with the file');
 });

@@ -19,7 +19,7 @@ async function guarded(body: Buffer, cuts: number[], maxBytes = 1 << 30): Promis
   return buffer(Readable.from(chunks, { objectMode: false }).pipe(new ResponseGuard(maxBytes, [Buffer.from(SECRET)])));
 }
 
-t.test('whatever the chunking, the body comes out byte for byte, with every occurrence of the key redacted', async (t) => {
+t.test('whatever the chunking, the body comes out byte for byte, with every occurrence of the key redacted', async () => {
   const piece = fc.oneof(
     fc.string({ maxLength: 300 }),
     fc.constant(SECRET),

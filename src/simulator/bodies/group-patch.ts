@@ -16,7 +16,7 @@ const READ_ONLY_ATTRIBUTES = ['quotas', 'privileges', 'quota_usage_by_user', 'ag
 
 type TextAttribute = (typeof TEXT_ATTRIBUTES)[number];
 type TextListAttribute = (typeof TEXT_LIST_ATTRIBUTES)[number];
-export type GroupAttributePatch = Partial<Pick<GroupAttributes, TextAttribute | TextListAttribute | 'preferences'>>;
+type GroupAttributePatch = Partial<Pick<GroupAttributes, TextAttribute | TextListAttribute | 'preferences'>>;
 
 function isOneOf<T extends string>(names: readonly T[], key: string): key is T {
   return (names as readonly string[]).includes(key);

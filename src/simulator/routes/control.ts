@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { RequestRecorder } from '../request-recorder.js';
 import { sendJson } from '../replies.js';
 
-export const CONTROL_PREFIX = '/_simulator';
+const CONTROL_PREFIX = '/_simulator';
 
 /** Routes for test harnesses, outside the VirusTotal API and without an API key. */
 export function registerControlRoutes(app: FastifyInstance, recorder: RequestRecorder): void {
