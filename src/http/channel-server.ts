@@ -5,6 +5,7 @@ import type { Core } from '../core/core.js';
 import { auditUnavailable, GatewayError, rawHttpAnswer } from '../errors.js';
 import auditPlugin from './audit-plugin.js';
 import callState, { callOf } from './call-state.js';
+import { clientTimeoutsOf, serverTimeoutOptions } from './connection-limits.js';
 import errorsPlugin from './errors-plugin.js';
 import { badRequest, toGatewayError } from './framework-errors.js';
 import hygienePlugin from './hygiene-plugin.js';
@@ -17,7 +18,6 @@ export interface ChannelServerOptions {
   /** Path prefixes whose requests get no audit line (probes, static files). */
   unaudited: readonly string[];
   routerOptions?: { maxParamLength?: number };
-  requestTimeout?: number;
 }
 
 /**
@@ -33,7 +33,10 @@ export async function buildChannelServer(core: Core, opts: ChannelServerOptions)
     return503OnClosing: false,
     trustProxy: core.trustedProxies.length > 0 ? [...core.trustedProxies] : false,
     bodyLimit: core.config.bodyLimitBytes,
-    ...(opts.requestTimeout === undefined ? {} : { requestTimeout: opts.requestTimeout }),
+    // No connection is held open for free: headers, whole request and keep-alive are timed, checked every second.
+    http: serverTimeoutOptions(clientTimeoutsOf(core.config)),
+    requestTimeout: core.config.httpRequestTimeoutMs,
+    keepAliveTimeout: core.config.httpKeepAliveTimeoutMs,
     routerOptions: { ignoreTrailingSlash: false, ...opts.routerOptions },
     clientErrorHandler: (_err, socket) => {
       if (socket.writable) socket.end(rawHttpAnswer(new GatewayError('GW_ERR_BAD_REQUEST', 'Malformed HTTP request')));
