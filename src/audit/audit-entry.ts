@@ -21,7 +21,7 @@ export interface AuditEntry {
   change?: Record<string, unknown>;
   /** SHA-256 hex of the request body, for writes. */
   bodySha256?: string;
-  outcome: 'ok' | 'upstream_error' | 'denied' | 'invalid' | 'unauthenticated' | 'limited' | 'failed';
+  outcome: 'ok' | 'upstream_error' | 'denied' | 'invalid' | 'unauthenticated' | 'limited' | 'cancelled' | 'failed';
   status: number;
   upstreamStatus: number | null;
   /** VirusTotal's error code the caller saw for an error the gateway made; null otherwise. */

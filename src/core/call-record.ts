@@ -23,10 +23,20 @@ export interface CallRecord {
   upstreamStatus: number | null;
   upstreamMs: number | null;
   error: GatewayError | null;
+  /** Whether the caller hung up: then nothing is sent to VirusTotal on its behalf. */
+  callerGone: () => boolean;
 }
 
-export function newCallRecord(fields: { requestId: string; channel: Channel; clientIp: string; method: string; path: string }): CallRecord {
+export function newCallRecord(fields: {
+  requestId: string;
+  channel: Channel;
+  clientIp: string;
+  method: string;
+  path: string;
+  callerGone?: () => boolean;
+}): CallRecord {
   return {
+    callerGone: () => false,
     ...fields,
     startedAt: performance.now(),
     client: null,
@@ -49,6 +59,7 @@ const OUTCOME_OF_ERROR: Partial<Record<GatewayErrorCode, AuditEntry['outcome']>>
   GW_ERR_NOT_FOUND: 'invalid',
   GW_ERR_METHOD_NOT_ALLOWED: 'invalid',
   GW_ERR_RATE_LIMITED: 'limited',
+  GW_ERR_CALLER_GONE: 'cancelled',
 };
 
 /** One word for the security reader: what became of the call. */

@@ -26,6 +26,7 @@ export function createRunner(upstream: UpstreamClient, limits: RateLimits): Oper
     authorize(op, input, prepared, call.client);
     const budget = limits.upstream();
     if (budget instanceof Promise) await budget;
+    if (call.callerGone()) throw new GatewayError('GW_ERR_CALLER_GONE', 'The caller hung up before its request was sent to VirusTotal');
     const started = performance.now();
     const response = await upstream.request({ method: op.method, path: op.upstreamRequestPath(input), body, requestId: call.requestId });
     call.upstreamMs = performance.now() - started;
