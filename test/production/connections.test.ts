@@ -88,7 +88,10 @@ t.test('connection limits of a gateway process under ulimit -n 1024', async (t) 
       await connected(refused.socket);
       sentAt = performance.now();
       refused.socket.write(request);
-      const trickle = setInterval(() => refused.socket.write('G'), 200);
+      // The start of a valid next request, a byte at a time: without the close it would hold the connection open.
+      const next = `GET /v1/groups/g1 HTTP/1.1\r\nx-pad: ${'a'.repeat(1000)}`;
+      let sent = 0;
+      const trickle = setInterval(() => refused.socket.write(next.charAt(sent++)), 100);
       const guard = setTimeout(() => refused.socket.destroy(), 10_000);
       const { received, afterMs } = await refused.closed;
       clearInterval(trickle);
