@@ -211,7 +211,7 @@ export const settings = {
     env: 'HTTP_KEEP_ALIVE_TIMEOUT_MS',
     schema: Millis,
     default: 5000,
-    doc: 'How long an idle keep-alive client connection is kept open between requests.',
+    doc: 'How long an idle keep-alive client connection is kept open between requests. Behind a proxy that pools connections, set it above the proxy\'s idle timeout.',
   },
   restMaxConnections: {
     env: 'REST_MAX_CONNECTIONS',

@@ -62,12 +62,12 @@ export function connectionCaps(config: Limits, limit: number): CapsDecision {
   }
   const share = (cap: number): number => Math.max(1, Math.floor((cap * available) / wanted));
   const caps = { rest: share(config.restMaxConnections), mcp: share(config.mcpMaxConnections), metrics: metricsCap === 0 ? configured.metrics : share(metricsCap) };
+  const listed = (c: ConnectionCaps): string => `REST ${c.rest}, MCP ${c.mcp}` + (metricsCap === 0 ? '' : `, metrics ${c.metrics}`);
   return {
     caps,
     lowered:
       `open-files limit (ulimit -n) ${limit} minus ${reserve} reserved leaves ${available} for client connections: ` +
-      `caps lowered from REST ${configured.rest}, MCP ${configured.mcp}, metrics ${configured.metrics} ` +
-      `to REST ${caps.rest}, MCP ${caps.mcp}, metrics ${caps.metrics}`,
+      `caps lowered from ${listed(configured)} to ${listed(caps)}`,
   };
 }
 
