@@ -1,6 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import t, { type Test } from 'tap';
 import type { GatewayConfig } from '../../src/config.js';
+import { buildMcpApp } from '../../src/mcp/mcp-server.js';
 import { replyJson, startFakeUpstream, type FakeUpstream } from '../helpers/fake-upstream.js';
 import { buildTestGateway, type TestGateway } from '../helpers/gateway.js';
 import { startRedis, type RedisServer } from '../helpers/redis.js';
@@ -78,4 +79,29 @@ t.test('fail-open: 200 within 2 s; a caller that hung up meanwhile is not sent u
   t.equal(s.upstream.seen.length, 1, 'the abandoned request was not sent to VirusTotal');
   const line = s.auditLines().find((l) => l.requestId === 'abandoned-1');
   t.match(line, { outcome: 'cancelled', gatewayCode: 'GW_ERR_CALLER_GONE', upstreamStatus: null }, 'and its audit line says so');
+});
+
+t.test('fail-open over MCP: a tool call whose caller hung up meanwhile is not sent upstream', async (t) => {
+  const s = await stalledStack(t, { rateLimitFailOpen: true });
+  const mcp = await buildMcpApp(s.core, { logger: false });
+  await mcp.listen({ port: 0, host: '127.0.0.1' });
+  t.teardown(() => mcp.close());
+  const url = `http://127.0.0.1:${(mcp.server.address() as AddressInfo).port}/mcp`;
+  const toolCall = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'get-group-object', arguments: { id: 'g1' } } });
+  const headers = { ...s.auth, 'content-type': 'application/json', accept: 'application/json, text/event-stream', 'x-request-id': 'mcp-abandoned' };
+
+  const answered = await timed(url, { method: 'POST', headers: { ...headers, 'x-request-id': 'mcp-answered' }, body: toolCall });
+  t.equal(answered.status, 200);
+  t.ok(answered.ms < 2000, `answered in ${Math.round(answered.ms)} ms`);
+  t.equal(s.upstream.seen.length, 1, 'let through unlimited');
+
+  await t.rejects(fetch(url, { method: 'POST', headers, body: toolCall, signal: AbortSignal.timeout(100) }), 'the caller gives up');
+  s.redis.resume();
+  await settle(2 * COMMAND_TIMEOUT_MS + 1000);
+  t.equal(s.upstream.seen.length, 1, 'the abandoned tool call was not sent to VirusTotal');
+  t.match(
+    s.auditLines().find((l) => l.requestId === 'mcp-abandoned:1'),
+    { channel: 'mcp', outcome: 'cancelled', gatewayCode: 'GW_ERR_CALLER_GONE' },
+    'and its audit line says so',
+  );
 });
