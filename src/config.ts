@@ -200,6 +200,12 @@ export const settings = {
     schema: Type.String({ pattern: '^rediss?://' }),
     doc: 'Keep rate-limit counters in Redis so that replicas share one budget. Unset: in memory.',
   },
+  redisCommandTimeoutMs: {
+    env: 'REDIS_COMMAND_TIMEOUT_MS',
+    schema: Millis,
+    default: 300,
+    doc: 'Time Redis has to answer a command (and the `/readyz` ping); a slower answer counts as Redis being down.',
+  },
   rateLimitFailOpen: {
     env: 'RATE_LIMIT_FAIL_OPEN',
     schema: Type.Boolean(),
@@ -210,7 +216,7 @@ export const settings = {
     env: 'CORS_ORIGINS',
     schema: Type.String(),
     default: '',
-    doc: 'Comma-separated origins allowed by CORS. Empty: no CORS headers at all.',
+    doc: 'Comma-separated origins allowed by CORS, or `*` alone for any origin (`*` beside other origins refuses to start). Empty: no CORS headers at all.',
   },
   mcpPort: {
     env: 'MCP_PORT',
@@ -241,6 +247,42 @@ export const settings = {
     schema: Type.Integer({ minimum: 0 }),
     default: 0,
     doc: 'Answer 503 with Retry-After while the V8 heap is above this (0: off).',
+  },
+  httpHeadersTimeoutMs: {
+    env: 'HTTP_HEADERS_TIMEOUT_MS',
+    schema: Millis,
+    default: 10000,
+    doc: "Time a client connection (REST and MCP) has to send a request's headers, idle new connections included; closed after (checked every second).",
+  },
+  httpRequestTimeoutMs: {
+    env: 'HTTP_REQUEST_TIMEOUT_MS',
+    schema: Millis,
+    default: 30000,
+    doc: 'Time a client has to send a whole request, body included (408 after). At least `HTTP_HEADERS_TIMEOUT_MS`.',
+  },
+  httpKeepAliveTimeoutMs: {
+    env: 'HTTP_KEEP_ALIVE_TIMEOUT_MS',
+    schema: Millis,
+    default: 5000,
+    doc: 'How long an idle keep-alive client connection is kept open between requests. Behind a proxy that pools connections, set it above the proxy\'s idle timeout.',
+  },
+  restMaxConnections: {
+    env: 'REST_MAX_CONNECTIONS',
+    schema: Type.Integer({ minimum: 1 }),
+    default: 4096,
+    doc: 'Open connections accepted on `PORT`; beyond it new ones are closed at once. All caps together are lowered to fit the open-files limit (`ulimit -n`), with one warning at start.',
+  },
+  mcpMaxConnections: {
+    env: 'MCP_MAX_CONNECTIONS',
+    schema: Type.Integer({ minimum: 1 }),
+    default: 1024,
+    doc: 'Open connections accepted on `MCP_PORT` (lowered like `REST_MAX_CONNECTIONS`).',
+  },
+  metricsMaxConnections: {
+    env: 'METRICS_MAX_CONNECTIONS',
+    schema: Type.Integer({ minimum: 1 }),
+    default: 16,
+    doc: 'Open connections accepted on `METRICS_PORT` (lowered like `REST_MAX_CONNECTIONS`).',
   },
   basePath: {
     env: 'BASE_PATH',
@@ -330,6 +372,21 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
     }
     out[key] = value;
   }
+  problems.push(...crossSettingProblems(out));
   if (problems.length > 0) throw new ConfigError(problems.join('\n'));
   return out as GatewayConfig;
+}
+
+/** Rules between settings, checked once each setting is valid on its own. */
+function crossSettingProblems(values: Record<string, unknown>): string[] {
+  const problems: string[] = [];
+  const origins = typeof values.corsOrigins === 'string' ? values.corsOrigins.split(',').map((o) => o.trim()).filter((o) => o !== '') : [];
+  if (origins.includes('*') && origins.length > 1) {
+    problems.push('CORS_ORIGINS: `*` allows every origin, so it cannot stand beside other origins (use `*` alone or list the origins)');
+  }
+  const { httpHeadersTimeoutMs: headers, httpRequestTimeoutMs: request } = values;
+  if (typeof headers === 'number' && typeof request === 'number' && request < headers) {
+    problems.push(`HTTP_REQUEST_TIMEOUT_MS: must be at least HTTP_HEADERS_TIMEOUT_MS (${headers})`);
+  }
+  return problems;
 }

@@ -26,6 +26,8 @@ const errorCatalogue = {
   GW_ERR_SHUTTING_DOWN: { status: 503, vtCode: 'TransientError' },
   GW_ERR_KEY_OWNER_UNKNOWN: { status: 503, vtCode: 'TransientError' },
   GW_ERR_UPSTREAM_TIMEOUT: { status: 504, vtCode: 'DeadlineExceededError' },
+  // nginx's status for a caller that hung up: nobody reads this answer, the audit line tells it.
+  GW_ERR_CALLER_GONE: { status: 499, vtCode: 'CancelledError' },
 } as const satisfies Record<string, { status: number; vtCode: string }>;
 
 export type GatewayErrorCode = keyof typeof errorCatalogue;

@@ -2,6 +2,7 @@ import type http from 'node:http';
 import type { FastifyInstance } from 'fastify';
 import { pino, type Logger } from 'pino';
 import { createCore, type Core, type CoreDeps, type RuntimeConfig } from './core/core.js';
+import { connectionCaps, openFilesLimit, surviveAcceptErrors } from './http/connection-limits.js';
 import { buildMcpApp } from './mcp/mcp-server.js';
 import { startMetricsServer } from './metrics/metrics-server.js';
 import { buildRestApp } from './rest/rest-app.js';
@@ -19,12 +20,20 @@ export interface RunningGateway {
 /** Everything `npm start` and `npm run demo` share: the core, then its channels, listening. */
 export async function startGateway(config: RuntimeConfig, deps: Partial<CoreDeps> = {}): Promise<RunningGateway> {
   const log = deps.log ?? pino({ level: config.logLevel });
+  const { caps, lowered } = connectionCaps(config, openFilesLimit());
+  if (lowered !== undefined) log.warn(lowered);
   const core = await createCore(config, { ...deps, log });
   const rest = await buildRestApp(core, { logger: log });
   const mcp = await buildMcpApp(core, { logger: log });
+  rest.server.maxConnections = caps.rest;
+  mcp.server.maxConnections = caps.mcp;
   await rest.listen({ port: config.port, host: config.host });
   await mcp.listen({ port: config.mcpPort, host: config.host });
-  const metricsServer = config.metricsPort === 0 ? undefined : await startMetricsServer(core.metrics, config.metricsPort, config.host);
+  const metricsServer =
+    config.metricsPort === 0 ? undefined : await startMetricsServer(core.metrics, config.metricsPort, config.host, caps.metrics);
+  for (const server of [rest.server, mcp.server, metricsServer]) {
+    if (server !== undefined) surviveAcceptErrors(server, (err) => log.error({ err: err.message }, 'could not accept a connection'));
+  }
 
   return {
     core,

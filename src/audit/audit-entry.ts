@@ -22,7 +22,7 @@ export interface AuditEntry {
   /** SHA-256 hex of the request body, for writes. */
   bodySha256?: string;
   /** `intent`: a write about to leave (status 0); its outcome follows on a line with the same requestId. */
-  outcome: 'intent' | 'ok' | 'upstream_error' | 'denied' | 'invalid' | 'unauthenticated' | 'limited' | 'failed';
+  outcome: 'intent' | 'ok' | 'upstream_error' | 'denied' | 'invalid' | 'unauthenticated' | 'limited' | 'cancelled' | 'failed';
   status: number;
   upstreamStatus: number | null;
   /** VirusTotal's error code the caller saw for an error the gateway made; null otherwise. */

@@ -28,10 +28,20 @@ export interface CallRecord {
   intentRecorded: boolean;
   /** Refused over the anonymous limit after the first refusal of its window: counted in a metric, not written. */
   unrecorded: boolean;
+  /** Whether the caller hung up: then nothing is sent to VirusTotal on its behalf. */
+  callerGone: () => boolean;
 }
 
-export function newCallRecord(fields: { requestId: string; channel: Channel; clientIp: string; method: string; path: string }): CallRecord {
+export function newCallRecord(fields: {
+  requestId: string;
+  channel: Channel;
+  clientIp: string;
+  method: string;
+  path: string;
+  callerGone?: () => boolean;
+}): CallRecord {
   return {
+    callerGone: () => false,
     ...fields,
     startedAt: performance.now(),
     client: null,
@@ -59,6 +69,7 @@ const OUTCOME_OF_ERROR: Partial<Record<GatewayErrorCode, AuditEntry['outcome']>>
   GW_ERR_PRECONDITION_FAILED: 'invalid',
   GW_ERR_RANGE_NOT_SATISFIABLE: 'invalid',
   GW_ERR_RATE_LIMITED: 'limited',
+  GW_ERR_CALLER_GONE: 'cancelled',
 };
 
 /** One word for the security reader: what became of the call. */

@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import { createAuthenticator } from '../access/authenticate.js';
 import type { CallerCredentials } from '../access/credentials.js';
 import { createRateLimits, type Counted } from '../access/rate-limits.js';
-import { connectRedis, waitForRedis } from '../access/redis.js';
+import { connectRedis, redisProblem, waitForRedis } from '../access/redis.js';
 import { AuditLog } from '../audit/audit-log.js';
 import { freeBytesFor } from '../audit/free-space.js';
 import type { Operation } from '../catalog/operation.js';
@@ -52,7 +52,8 @@ export interface Core {
    * `unrecorded` (over the anonymous limit) is only counted.
    */
   record(call: CallRecord, status: number, done: (err: Error | null) => void): void;
-  readiness(): ReadinessFailures;
+  /** Every check, Redis pinged with REDIS_COMMAND_TIMEOUT_MS: resolves within that time. */
+  readiness(): Promise<ReadinessFailures>;
   close(): Promise<void>;
 }
 
@@ -91,7 +92,7 @@ export async function createCore(config: RuntimeConfig, deps: CoreDeps): Promise
   }
   let redis = deps.redis;
   if (redis === undefined && config.redisUrl !== undefined) {
-    const connected = await connectRedis(config.redisUrl, log);
+    const connected = await connectRedis(config.redisUrl, log, config.redisCommandTimeoutMs);
     closers.push(() => connected.disconnect());
     if (!(await waitForRedis(connected, 2000))) log.warn('redis not reachable yet; rate limits follow RATE_LIMIT_FAIL_OPEN');
     redis = connected;
@@ -178,7 +179,7 @@ export async function createCore(config: RuntimeConfig, deps: CoreDeps): Promise
       }
       auditLog.enqueue(auditEntryOf(call, status), done);
     },
-    readiness() {
+    async readiness() {
       const failures: ReadinessFailures = {};
       if (!auditLog.isWritable() || auditLog.lastWriteFailed) failures.auditLog = 'audit log not writable';
       const free = auditFile === null || config.auditMinFreeBytes === 0 ? null : freeBytesFor(auditFile);
@@ -186,7 +187,8 @@ export async function createCore(config: RuntimeConfig, deps: CoreDeps): Promise
         failures.auditVolume = `audit volume has ${free} bytes free, below AUDIT_MIN_FREE_BYTES`;
       }
       if (upstream.circuitState === 'open') failures.upstream = 'circuit to VirusTotal is open';
-      if (sharedRedis !== undefined && sharedRedis.status !== 'ready') failures.redis = `redis ${sharedRedis.status}`;
+      const redisDown = sharedRedis === undefined ? undefined : await redisProblem(sharedRedis, config.redisCommandTimeoutMs);
+      if (redisDown !== undefined) failures.redis = redisDown;
       return failures;
     },
     async close() {

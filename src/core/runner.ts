@@ -34,6 +34,7 @@ export function createRunner(deps: RunnerDeps): OperationRunner {
     authorize(op, input, prepared, call.client);
     if (prepared.accountChanges.length > 0) guardKeyOwner(prepared.accountChanges, await deps.keyOwner(), deps.keyOwnerMinDailyAllowance);
     if (op.budget === 'write') await deps.recordIntent(call);
+    if (call.callerGone()) throw new GatewayError('GW_ERR_CALLER_GONE', 'The caller hung up before its request was sent to VirusTotal');
     const started = performance.now();
     const response = await deps.upstream.request({ method: op.method, path: op.upstreamRequestPath(input), body, requestId: call.requestId });
     call.upstreamMs = performance.now() - started;

@@ -6,10 +6,10 @@ import type { ReadinessFailures } from '../core/core.js';
  * `/healthz` says the process is alive; `/readyz` says it can serve: every check passes. Neither needs a client
  * token nor counts against a rate limit, so an orchestrator can always ask.
  */
-async function healthPlugin(app: FastifyInstance, opts: { readiness: () => ReadinessFailures }): Promise<void> {
+async function healthPlugin(app: FastifyInstance, opts: { readiness: () => Promise<ReadinessFailures> }): Promise<void> {
   app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok' }));
   app.get('/readyz', { schema: { hide: true } }, async (_request, reply) => {
-    const failures = opts.readiness();
+    const failures = await opts.readiness();
     const ready = Object.keys(failures).length === 0;
     return reply.code(ready ? 200 : 503).send(ready ? { status: 'ready' } : { status: 'not ready', failures });
   });

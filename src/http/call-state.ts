@@ -1,3 +1,4 @@
+import type { Socket } from 'node:net';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Channel } from '../audit/audit-entry.js';
@@ -20,6 +21,14 @@ declare module 'fastify' {
   }
 }
 
+/**
+ * A caller's connection that is closed or half-closed: nobody is left to read an answer on it. Compared with
+ * `=== true/false` since an injected request's stand-in socket has neither property.
+ */
+export function socketGone(socket: Socket | null): boolean {
+  return socket === null || socket.destroyed === true || socket.writable === false;
+}
+
 /** The request's call record, made on first use: Fastify may answer (a malformed URL) before any hook ran. */
 export function callOf(request: FastifyRequest): CallRecord {
   request.call ??= newCallRecord({
@@ -28,6 +37,7 @@ export function callOf(request: FastifyRequest): CallRecord {
     clientIp: request.ip,
     method: request.method,
     path: request.url.split('?', 1)[0] ?? '',
+    callerGone: () => socketGone(request.raw.socket),
   });
   return request.call;
 }

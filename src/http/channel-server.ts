@@ -6,6 +6,7 @@ import { auditUnavailable, GatewayError, rawHttpAnswer } from '../errors.js';
 import anonymousLimitPlugin, { refuseAnonymousOverLimit } from './anonymous-limit-plugin.js';
 import auditPlugin from './audit-plugin.js';
 import callState, { callOf } from './call-state.js';
+import { clientTimeoutsOf, serverTimeoutOptions } from './connection-limits.js';
 import errorsPlugin from './errors-plugin.js';
 import { badRequest, toGatewayError } from './framework-errors.js';
 import hygienePlugin from './hygiene-plugin.js';
@@ -19,7 +20,6 @@ export interface ChannelServerOptions {
   /** Path prefixes whose requests get no audit line (probes, static files). */
   unaudited: readonly string[];
   routerOptions?: { maxParamLength?: number };
-  requestTimeout?: number;
 }
 
 /**
@@ -33,13 +33,15 @@ export async function buildChannelServer(core: Core, opts: ChannelServerOptions)
   const app = Fastify({
     ...(opts.logger === false ? { logger: false } : { loggerInstance: opts.logger }),
     logController: new LogController({ disableRequestLogging: true }),
-    http: { maxHeaderSize: core.config.maxHeaderBytes },
     genReqId: requestIdFor,
     exposeHeadRoutes: false,
     return503OnClosing: false,
     trustProxy: core.trustedProxies.length > 0 ? [...core.trustedProxies] : false,
     bodyLimit: core.config.bodyLimitBytes,
-    ...(opts.requestTimeout === undefined ? {} : { requestTimeout: opts.requestTimeout }),
+    // No connection is held open for free: headers, whole request and keep-alive are timed, checked every second.
+    http: { ...serverTimeoutOptions(clientTimeoutsOf(core.config)), maxHeaderSize: core.config.maxHeaderBytes },
+    requestTimeout: core.config.httpRequestTimeoutMs,
+    keepAliveTimeout: core.config.httpKeepAliveTimeoutMs,
     routerOptions: { ignoreTrailingSlash: false, ...opts.routerOptions },
     // Node's parser refused the bytes before any request existed: nothing to audit, so the refusal is counted.
     clientErrorHandler: (err: NodeJS.ErrnoException, socket) => {

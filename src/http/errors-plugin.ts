@@ -10,6 +10,8 @@ async function errorsPlugin(app: FastifyInstance): Promise<void> {
     const gw = toGatewayError(err);
     callOf(request).error = gw;
     if (gw.code === 'GW_ERR_INTERNAL') request.log.error({ err }, 'unhandled error');
+    // An unauthenticated caller keeps no connection open: it cannot trickle bytes into the next request for free.
+    if (gw.statusCode === 401) reply.header('connection', 'close');
     void reply.code(gw.statusCode).headers(gw.headers).type('application/json').send(gw.json());
   });
 

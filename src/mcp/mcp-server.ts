@@ -3,7 +3,7 @@ import type { FastifyBaseLogger, FastifyInstance, FastifyReply, FastifyRequest }
 import { readCredentials } from '../access/credentials.js';
 import type { Core } from '../core/core.js';
 import { GatewayError } from '../errors.js';
-import { callOf } from '../http/call-state.js';
+import { callOf, socketGone } from '../http/call-state.js';
 import { buildChannelServer } from '../http/channel-server.js';
 import { protocolServer } from './protocol-server.js';
 import { buildToolCatalog, type ToolCatalog } from './tool-catalog.js';
@@ -18,7 +18,13 @@ async function serveMcpPost(request: FastifyRequest, reply: FastifyReply, core: 
   const client = callOf(request).client;
   if (client === null) throw new GatewayError('GW_ERR_AUTH_REQUIRED', 'Not authenticated');
   let calls = 0;
-  const caller = { client, clientIp: request.ip, log: request.log, nextRequestId: () => `${request.id}:${++calls}` };
+  const caller = {
+    client,
+    clientIp: request.ip,
+    log: request.log,
+    nextRequestId: () => `${request.id}:${++calls}`,
+    callerGone: () => socketGone(request.raw.socket),
+  };
   const server = protocolServer(caller, core, tools);
   const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
   // The transport writes to the raw response; the headers set so far (request id, nosniff, no-store) go with it.

@@ -18,6 +18,7 @@ export interface ToolCaller {
   log: FastifyBaseLogger;
   /** `${httpRequestId}:${n}`: one JSON-RPC batch may hold several tool calls. */
   nextRequestId(): string;
+  callerGone(): boolean;
 }
 
 // The REST router's maxParamLength: audit lines stay bounded whatever a caller sends.
@@ -55,6 +56,7 @@ export async function callTool(name: string, args: ToolArguments, caller: ToolCa
     clientIp: caller.clientIp,
     method: tool?.op.method ?? 'POST',
     path: tool === undefined ? '/mcp' : concretePath(tool.op, args),
+    callerGone: caller.callerGone,
   });
   call.client = caller.client;
   if (tool !== undefined) {

@@ -19,7 +19,6 @@ export async function buildRestApp(core: Core, opts: { logger: FastifyBaseLogger
     logger: opts.logger,
     unaudited: ['/healthz', '/readyz', `${config.basePath}/docs/static/`],
     routerOptions: { maxParamLength: 512 },
-    requestTimeout: 30_000,
   });
   app.setValidatorCompiler(typeboxValidatorCompiler);
   await app.register(pressurePlugin, { maxEventLoopDelayMs: config.maxEventLoopDelayMs, maxHeapUsedBytes: config.maxHeapUsedBytes });

@@ -6,7 +6,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { CircuitBreaker, type CircuitBreakerOptions, type CircuitState } from './circuit-breaker.js';
 import { bodyFailure, upstreamFailure } from './error-mapping.js';
 import { exchange, ExchangeError, type ExchangeLimits, type ExchangeRequest, type Exchanged, type StreamEvents } from './exchange.js';
-import { redact } from './response-guard.js';
+import { redact, secretForms } from './response-guard.js';
 import { backoffDelay, RETRYABLE_STATUSES, type RetryPolicy } from './retry-policy.js';
 
 function discard(body: Readable): void {
@@ -74,7 +74,7 @@ export class UpstreamClient {
       bodyTimeout: opts.bodyTimeoutMs,
       keepAliveTimeout: 30_000,
     });
-    this.secrets = [Buffer.from(opts.apiKey)];
+    this.secrets = secretForms(opts.apiKey);
     this.breaker = new CircuitBreaker(opts.breaker);
     this.limits = { maxResponseBytes: opts.maxResponseBytes, secrets: this.secrets };
     this.streamEvents = {

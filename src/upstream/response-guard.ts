@@ -5,7 +5,7 @@ const REDACTED = Buffer.from('[REDACTED]');
 
 /**
  * Passes VirusTotal's body through untouched, except that it caps its size and replaces any occurrence of a
- * secret (the API key, should an upstream ever echo it) with `[REDACTED]`. It holds back the last
+ * secret (the API key in each of its `secretForms`, should an upstream ever echo it) with `[REDACTED]`. It holds back the last
  * `longestSecret - 1` bytes of each chunk so that a secret split across two chunks is still found.
  */
 export class ResponseGuard extends Transform {
@@ -68,4 +68,23 @@ export function redact(data: Buffer, secrets: readonly Buffer[]): Buffer {
     out = Buffer.concat(parts);
   }
   return out;
+}
+
+/**
+ * The forms in which a key can appear in a JSON body, each to be redacted: as it is, in upper case (an echo that
+ * normalised it), every character `\u00XX`-escaped (JSON, either case of hex digit) and percent-encoded (a URL
+ * echoed back, either case). Distinct forms only.
+ */
+export function secretForms(secret: string): Buffer[] {
+  const bytes = [...Buffer.from(secret)];
+  const hex = (b: number): string => b.toString(16).padStart(2, '0');
+  const forms = [
+    secret,
+    secret.toUpperCase(),
+    bytes.map((b) => `\\u00${hex(b)}`).join(''),
+    bytes.map((b) => `\\u00${hex(b).toUpperCase()}`).join(''),
+    bytes.map((b) => `%${hex(b)}`).join(''),
+    bytes.map((b) => `%${hex(b).toUpperCase()}`).join(''),
+  ];
+  return [...new Set(forms.filter((form) => form !== ''))].map((form) => Buffer.from(form));
 }

@@ -1,3 +1,4 @@
+import net, { type AddressInfo } from 'node:net';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import t from 'tap';
@@ -101,3 +102,36 @@ t.test("a client token in x-apikey, where VirusTotal's own clients send their ke
   const bearerRight = await app.inject({ method: 'GET', url: '/v1/groups/g', headers: { ...bearer(READER.token), 'x-apikey': 'junk' } });
   t.equal(bearerRight.statusCode, 200, 'Authorization: Bearer wins when both are sent');
 });
+
+t.test('an empty trusted client header from a trusted peer falls back to the bearer token (real sockets)', async (t) => {
+  const upstream = await startFakeUpstream();
+  t.teardown(() => upstream.close());
+  const header = 'x-authenticated-client';
+  const gw = await buildTestGateway(t, {
+    upstream: upstream.baseUrl,
+    clients: [READER],
+    config: { trustProxy: '127.0.0.0/8', trustedClientHeader: header },
+  });
+  await gw.app.listen({ port: 0, host: '127.0.0.1' });
+  const { port } = gw.app.server.address() as AddressInfo;
+  const send = (headerLine: string) =>
+    rawRequest(port, `GET /v1/groups/g HTTP/1.1\r\nhost: 127.0.0.1\r\n${headerLine}connection: close\r\n\r\n`);
+  const withToken = await send(`${header}:\r\nauthorization: Bearer ${READER.token}\r\n`);
+  t.match(withToken, /^HTTP\/1\.1 200 /, 'the empty header is ignored, the bearer token counts');
+  const spaces = await send(`${header}:   \r\nauthorization: Bearer ${READER.token}\r\n`);
+  t.match(spaces, /^HTTP\/1\.1 200 /, 'blank counts as empty');
+  const neither = await send(`${header}:\r\n`);
+  t.match(neither, /^HTTP\/1\.1 401 /, 'an empty header authenticates nobody');
+  t.equal(upstream.seen.length, 2);
+});
+
+/** One request on its own TCP connection, exactly as written; everything the gateway answers. */
+function rawRequest(port: number, request: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect(port, '127.0.0.1', () => socket.write(request));
+    let received = '';
+    socket.on('data', (c: Buffer) => (received += c.toString('latin1')));
+    socket.on('close', () => resolve(received));
+    socket.on('error', reject);
+  });
+}

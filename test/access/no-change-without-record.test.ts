@@ -110,7 +110,7 @@ t.test('VirusTotal answered but the outcome line cannot be written: the answer g
   t.equal(res.headers.get('x-vtgw-audit'), 'outcome-unrecorded');
   t.equal(upstream.seen.length, 1, 'the change was applied');
   t.match(auditLines(), [{ outcome: 'intent', operation: 'updateGroupUsers' }], 'its intent is on the record');
-  t.match(gw.core.readiness(), { auditLog: /not writable/ }, 'not ready');
+  t.match(await gw.core.readiness(), { auditLog: /not writable/ }, 'not ready');
   sink.failWhen = () => true;
   const next = await write();
   t.equal(next.status, 503, 'later writes wait until the log recovers');

@@ -100,7 +100,7 @@ t.test('a rate-limit store outage is a store outage in audit lines and metrics, 
   t.notMatch(metrics, /vtgw_upstream_errors_total\{kind="circuit_open"\}/, 'no circuit_open counted');
   t.match(metrics, /vtgw_requests_total\{[^}]*channel="rest"[^}]*gateway_code="GW_ERR_RATE_LIMIT_STORE_UNAVAILABLE"\} 1/);
   t.match(metrics, /vtgw_requests_total\{[^}]*channel="mcp"[^}]*gateway_code="GW_ERR_RATE_LIMIT_STORE_UNAVAILABLE"\} 1/);
-  t.match(channels.core.readiness(), { redis: /redis/ }, 'readiness names the store');
+  t.match(await channels.core.readiness(), { redis: /redis/ }, 'readiness names the store');
 });
 
 t.test('an open circuit is counted as circuit_open, with its own gateway code', async (t) => {

@@ -11,10 +11,18 @@ export interface GatewayProcess {
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
-/** `src/server.ts` as its own OS process (what `npm start` runs), configured only through the environment. */
-export async function spawnGateway(env: Record<string, string>): Promise<GatewayProcess> {
+/**
+ * `src/server.ts` as its own OS process (what `npm start` runs), configured only through the environment;
+ * `openFiles` starts it under `ulimit -n` of that many descriptors.
+ */
+export async function spawnGateway(env: Record<string, string>, opts: { openFiles?: number } = {}): Promise<GatewayProcess> {
   const port = env.PORT ?? String(await freePort());
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+  const node = [process.execPath, '--import', 'tsx', 'src/server.ts'];
+  const [command, args] =
+    opts.openFiles === undefined
+      ? [node[0] as string, node.slice(1)]
+      : ['bash', ['-c', `ulimit -n ${opts.openFiles} && exec "$@"`, 'bash', ...node]];
+  const child = spawn(command, args, {
     cwd: root,
     env: { ...process.env, LOG_LEVEL: 'warn', HOST: '127.0.0.1', METRICS_PORT: '0', MCP_PORT: String(await freePort()), ...env, PORT: port },
     stdio: ['ignore', 'pipe', 'pipe'],

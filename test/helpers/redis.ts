@@ -1,9 +1,13 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import net from 'node:net';
 
-interface RedisServer {
+export interface RedisServer {
   url: string;
   port: number;
+  /** `kill -STOP`: connections stay open, nothing is answered. */
+  pause(): void;
+  /** `kill -CONT`. */
+  resume(): void;
   stop(): Promise<void>;
 }
 
@@ -41,6 +45,8 @@ export async function startRedis(): Promise<RedisServer> {
   return {
     url: `redis://127.0.0.1:${port}`,
     port,
+    pause: () => child.kill('SIGSTOP'),
+    resume: () => child.kill('SIGCONT'),
     stop: async () => {
       if (child.exitCode !== null || child.signalCode !== null) return;
       const exited = new Promise((resolve) => child.once('exit', resolve));

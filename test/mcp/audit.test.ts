@@ -61,11 +61,11 @@ t.test('one audit line per tool call, channel mcp, with what became of it', asyn
 t.test('no answer leaves unless its audit line was written; the failure is counted and seen by readiness', async (t) => {
   const stack = await startMcpStack(t, { auditLogPath: '/dev/full' });
   const client = await stack.connect();
-  t.same(stack.core.readiness(), {}, 'ready before any write failed');
+  t.same(await stack.core.readiness(), {}, 'ready before any write failed');
   const result = await callTool(client, 'get-group-object', { id: G });
   t.equal(result.isError, true);
   t.match(result.structuredContent, { error: { code: 'TransientError', message: /audit log could not be written/ } });
   t.notOk(JSON.stringify(result).includes('Example Corp'), "VirusTotal's answer is withheld");
   t.equal((await stack.core.metrics.auditWriteFailures.get()).values[0]?.value, 1, 'counted in vtgw_audit_write_failures_total');
-  t.match(stack.core.readiness(), { auditLog: /not writable/ }, '/readyz sees it');
+  t.match(await stack.core.readiness(), { auditLog: /not writable/ }, '/readyz sees it');
 });

@@ -126,13 +126,13 @@ t.test('callers hanging up mid-download do not open the circuit', async (t) => {
   await Promise.all(upstreamClosed);
   await new Promise((r) => setTimeout(r, 20));
 
-  t.equal(gw.core.readiness().upstream, undefined, `${hangUps} hang-ups (threshold ${THRESHOLD}) left the circuit closed`);
+  t.equal((await gw.core.readiness()).upstream, undefined, `${hangUps} hang-ups (threshold ${THRESHOLD}) left the circuit closed`);
   const next = await get(gw, '/v1/groups/small');
   t.equal(next.status, 200, 'the next caller is served, not refused with 503');
   t.same(JSON.parse(next.body), { data: { id: 'small' } });
   t.equal(gw.upstream.seen.length, hangUps + 1, 'and its request reached VirusTotal');
   t.equal((await fetch(`${gw.url}/readyz`)).status, 200, 'still ready');
-  t.equal(gw.core.readiness().upstream, undefined);
+  t.equal((await gw.core.readiness()).upstream, undefined);
 });
 
 t.test('contrast: VirusTotal itself breaking off that many bodies does open the circuit', async (t) => {
@@ -150,13 +150,13 @@ t.test('contrast: VirusTotal itself breaking off that many bodies does open the 
   const downloads = Array.from({ length: THRESHOLD }, () => download(gw, '/v1/groups/big'));
   const statuses = await Promise.all(downloads.map((d) => d.started));
   t.same(statuses, Array(THRESHOLD).fill(200), 'every download is under way');
-  t.equal(gw.core.readiness().upstream, undefined, 'closed while the bodies flow');
+  t.equal((await gw.core.readiness()).upstream, undefined, 'closed while the bodies flow');
 
   for (const res of responses) res.socket?.destroy();
   // The gateway cannot finish the answers it started: it breaks off each caller's connection in turn.
   await Promise.all(downloads.map((d) => d.closed));
 
-  t.match(gw.core.readiness().upstream, /circuit to VirusTotal is open/, `${THRESHOLD} bodies broken off by VirusTotal opened the circuit`);
+  t.match((await gw.core.readiness()).upstream, /circuit to VirusTotal is open/, `${THRESHOLD} bodies broken off by VirusTotal opened the circuit`);
   const refused = await get(gw, '/v1/groups/small');
   t.equal(refused.status, 503);
   t.equal(errorCode(refused.body), 'TransientError');

@@ -26,6 +26,16 @@ t.test('a bad value stops the start with one line naming the variable', async (t
   t.match(lines[0], /UPSTREAM_RETRIES: must be an integer from 0 to 5/);
 });
 
+t.test('`*` beside other CORS origins stops the start with one line (it would allow every origin)', async (t) => {
+  const res = await start({ VIRUSTOTAL_API_KEY: 'k', GATEWAY_CLIENTS_FILE: '/dev/null', CORS_ORIGINS: 'https://portal.example, *' });
+  t.equal(res.code, 1);
+  const lines = res.stderr.trim().split('\n');
+  t.equal(lines.length, 1, 'one line');
+  t.match(lines[0], /CORS_ORIGINS: `\*` allows every origin, so it cannot stand beside other origins/);
+  t.same(loadConfig({ CORS_ORIGINS: '*' }).corsOrigins, '*', '`*` alone is allowed');
+  t.throws(() => loadConfig({ HTTP_HEADERS_TIMEOUT_MS: '20000', HTTP_REQUEST_TIMEOUT_MS: '10000' }), /HTTP_REQUEST_TIMEOUT_MS: must be at least/);
+});
+
 t.test('npm start without a key refuses to start, in one clear line', async (t) => {
   const res = await start({ GATEWAY_CLIENTS_FILE: '/dev/null' });
   t.equal(res.code, 1);
