@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { AuditEntry, Channel } from '../audit/audit-entry.js';
-import type { Operation } from '../catalog/operation.js';
+import { GATEWAY_PREFIX, type Operation } from '../catalog/operation.js';
 import type { GatewayError, GatewayErrorCode } from '../errors.js';
 import type { Client } from '../security/client.js';
 
@@ -14,6 +14,8 @@ export interface CallRecord {
   method: string;
   /** The gateway path asked for, without the query string. */
   path: string;
+  /** The operation prefix the caller used (`/v1`, or `/api/v3` on the alias): links in the answer keep it. */
+  prefix: string;
   client: Client | null;
   operation: Operation | null;
   /** The path parameters as sent (valid or not), so that the audit line names what was asked for. */
@@ -30,8 +32,16 @@ export interface CallRecord {
   unrecorded: boolean;
 }
 
-export function newCallRecord(fields: { requestId: string; channel: Channel; clientIp: string; method: string; path: string }): CallRecord {
+export function newCallRecord(fields: {
+  requestId: string;
+  channel: Channel;
+  clientIp: string;
+  method: string;
+  path: string;
+  prefix?: string;
+}): CallRecord {
   return {
+    prefix: GATEWAY_PREFIX,
     ...fields,
     startedAt: performance.now(),
     client: null,
