@@ -1,7 +1,8 @@
 import t from 'tap';
 import { ConfigError, loadConfig } from '../../src/config.js';
 import { DEMO_GROUP_ID } from '../../src/simulator/index.js';
-import { ADMIN_TOKEN } from '../helpers/gateway.js';
+import { startFakeUpstream } from '../helpers/fake-upstream.js';
+import { ADMIN_TOKEN, buildTestGateway } from '../helpers/gateway.js';
 import { freePort, startStack, type Stack } from '../helpers/stack.js';
 import { vtClientCall, vtPyOutcome, type VtClientKind, type WireAnswer } from '../helpers/vt-client-wire.js';
 
@@ -164,4 +165,30 @@ t.test('API_V3_ALIAS=true without PUBLIC_BASE_URL stops the start with one line 
   for (const bad of ['/relative', 'vt-gateway.example', 'https://vt-gateway.example?x=1', 'https://vt gateway.example']) {
     t.throws(() => loadConfig({ PUBLIC_BASE_URL: bad }), /PUBLIC_BASE_URL/, bad);
   }
+});
+
+t.test('a streamed answer (no declared length) has its links rewritten too, even split across chunks', async (t) => {
+  const upstream = await startFakeUpstream();
+  t.teardown(() => upstream.close());
+  const port = await freePort();
+  const publicBaseUrl = `http://127.0.0.1:${port}`;
+  const gateway = await buildTestGateway(t, { upstream: upstream.baseUrl, config: { apiV3Alias: true, publicBaseUrl } });
+  await gateway.app.listen({ port, host: '127.0.0.1' });
+  const filler = 'x'.repeat(100_000);
+  const next = 'https://www.virustotal.com/api/v3/groups/g/relationships/users?cursor=Mg&limit=2';
+  upstream.handle((_req, res) => {
+    res.writeHead(200, { 'content-type': 'application/json' });
+    const own = `${upstream.baseUrl}/groups/g/relationships/users?limit=2`;
+    res.write(`{"data":[{"type":"user","id":"u","attributes":{"note":"${filler}"}}],"links":{"self":"${own}","next":"${next.slice(0, 30)}`);
+    setTimeout(() => res.end(`${next.slice(30)}"}}`), 20);
+  });
+  const answer = await vtClientCall('vt-go', publicBaseUrl, { method: 'GET', target: '/api/v3/groups/g/relationships/users?limit=2', apiKey: ADMIN_TOKEN });
+  t.equal(answer.status, 200);
+  t.equal(answer.contentLength, undefined, 'it was streamed');
+  const body = page(answer);
+  t.same(body.links, {
+    self: `${publicBaseUrl}/api/v3/groups/g/relationships/users?limit=2`,
+    next: `${publicBaseUrl}/api/v3/groups/g/relationships/users?cursor=Mg&limit=2`,
+  });
+  t.equal(answer.body.length, JSON.stringify(body).length, 'nothing else changed');
 });
