@@ -4,6 +4,7 @@ import { DEMO_GROUP_ID } from '../../src/simulator/index.js';
 import { startFakeUpstream } from '../helpers/fake-upstream.js';
 import { ADMIN_TOKEN, buildTestGateway } from '../helpers/gateway.js';
 import { freePort, startStack, type Stack } from '../helpers/stack.js';
+import { callTool, startMcpStack, textOf } from '../mcp/fixtures/mcp-stack.js';
 import { vtClientCall, vtPyOutcome, type VtClientKind, type WireAnswer } from '../helpers/vt-client-wire.js';
 
 const G = DEMO_GROUP_ID;
@@ -191,4 +192,14 @@ t.test('a streamed answer (no declared length) has its links rewritten too, even
     next: `${publicBaseUrl}/api/v3/groups/g/relationships/users?cursor=Mg&limit=2`,
   });
   t.equal(answer.body.length, JSON.stringify(body).length, 'nothing else changed');
+});
+
+t.test('MCP tool results carry the links under /v1 when PUBLIC_BASE_URL is set', async (t) => {
+  const publicBaseUrl = 'https://vt-gateway.example';
+  const mcp = await startMcpStack(t, { config: { publicBaseUrl } });
+  const client = await mcp.connect();
+  const result = await callTool(client, 'get-objects-related-group', { id: G, relationship: 'users', limit: 2 });
+  const body = JSON.parse(textOf(result)) as Page;
+  t.match(body.links.next, new RegExp(`^${publicBaseUrl}/v1/groups/${G}/users\\?`));
+  t.notMatch(textOf(result), /virustotal\.com\/api\/v3/);
 });
