@@ -284,6 +284,17 @@ export const settings = {
     default: 16,
     doc: 'Open connections accepted on `METRICS_PORT` (lowered like `REST_MAX_CONNECTIONS`).',
   },
+  apiV3Alias: {
+    env: 'API_V3_ALIAS',
+    schema: Type.Boolean(),
+    default: false,
+    doc: "Also serve every `/v1` operation under VirusTotal's own prefix `/api/v3` (the same operations, nothing more), so that vt-py and vt-go work with only the host and the key changed. Needs `PUBLIC_BASE_URL`.",
+  },
+  publicBaseUrl: {
+    env: 'PUBLIC_BASE_URL',
+    schema: Type.String({ pattern: '^https?://[^\\s"\\\\?#$]+$' }),
+    doc: "Absolute URL at which callers reach this REST API, `BASE_PATH` included (e.g. `https://vt-gateway.corp.example`). Set: links to VirusTotal in answers (`links.next`, `links.self`) point back at it, under the prefix the caller used. Unset: they still point at VirusTotal, which a client must not follow with its gateway token. Never taken from `Host` or `X-Forwarded-*`.",
+  },
   basePath: {
     env: 'BASE_PATH',
     schema: Type.String({ pattern: '^(/[A-Za-z0-9._~-]+)*$' }),
@@ -373,6 +384,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
     out[key] = value;
   }
   problems.push(...crossSettingProblems(out));
+  if (out.apiV3Alias === true && out.publicBaseUrl === undefined) {
+    problems.push('API_V3_ALIAS=true needs PUBLIC_BASE_URL: without it, links in answers lead callers (and their tokens) to VirusTotal');
+  }
   if (problems.length > 0) throw new ConfigError(problems.join('\n'));
   return out as GatewayConfig;
 }

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
-import { GATEWAY_PREFIX, scopes } from './catalog/operation.js';
-import { ConfigError, loadConfig } from './config.js';
+import { ALIAS_PREFIX, GATEWAY_PREFIX, scopes } from './catalog/operation.js';
+import { ConfigError, loadConfig, settings } from './config.js';
 import { startGateway } from './gateway.js';
 import { ClientRegistry } from './security/client-registry.js';
 import { mintToken, tokenDigest } from './security/token.js';
@@ -21,6 +21,9 @@ async function demo(): Promise<void> {
     ...loadConfig({
       HOST: '127.0.0.1',
       LOG_LEVEL: 'warn',
+      // vt-py and vt-go work against the demo with only the host and the key changed.
+      API_V3_ALIAS: 'true',
+      PUBLIC_BASE_URL: `http://localhost:${process.env.PORT ?? settings.port.default}`,
       ...process.env,
       VIRUSTOTAL_API_KEY: simulatorKey,
       VT_API_BASE_URL: `http://127.0.0.1:${simPort}/api/v3`,
@@ -43,6 +46,9 @@ async function demo(): Promise<void> {
       `  Demo client token (every scope; use it in Swagger UI's Authorize button):`,
       `               ${token}`,
       `  Try:         curl -s -H "Authorization: Bearer ${token}" ${base}${GATEWAY_PREFIX}/groups/${DEMO_GROUP_ID}/relationships/users?limit=3`,
+      ...(config.apiV3Alias
+        ? [`  vt-py:       vt.Client("<token>", host="${base}")   (VirusTotal's paths under ${ALIAS_PREFIX} work too)`]
+        : []),
       `  MCP:         http://localhost:${config.mcpPort}/mcp (same token)`,
       ...(config.metricsPort === 0 ? [] : [`  Metrics:     http://localhost:${config.metricsPort}/metrics`]),
       `  Audit log:   ${config.auditLogPath} (check it: npx vtgw audit verify ${config.auditLogPath})`,

@@ -29,6 +29,9 @@ export type AllowlistName = (typeof resourceKinds)[ResourceKind]['allowlist'];
 /** Every gateway path is VirusTotal's path with this prefix in place of `/api/v3`. */
 export const GATEWAY_PREFIX = '/v1';
 
+/** VirusTotal's own prefix, under which the same paths are also served when `API_V3_ALIAS` is on. */
+export const ALIAS_PREFIX = '/api/v3';
+
 /** Path parameters other than the resource id, and the audit target each is recorded as. */
 const TARGET_OF_PARAM: Readonly<Record<string, string>> = { user_id: 'user', relationship: 'relationship' };
 

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { AuditEntry, Channel } from '../audit/audit-entry.js';
-import type { Operation } from '../catalog/operation.js';
+import { GATEWAY_PREFIX, type Operation } from '../catalog/operation.js';
 import type { GatewayError, GatewayErrorCode } from '../errors.js';
 import type { Client } from '../security/client.js';
 
@@ -14,6 +14,8 @@ export interface CallRecord {
   method: string;
   /** The gateway path asked for, without the query string. */
   path: string;
+  /** The operation prefix the caller used (`/v1`, or `/api/v3` on the alias): links in the answer keep it. */
+  prefix: string;
   client: Client | null;
   operation: Operation | null;
   /** The path parameters as sent (valid or not), so that the audit line names what was asked for. */
@@ -39,9 +41,11 @@ export function newCallRecord(fields: {
   method: string;
   path: string;
   callerGone?: () => boolean;
+  prefix?: string;
 }): CallRecord {
   return {
     callerGone: () => false,
+    prefix: GATEWAY_PREFIX,
     ...fields,
     startedAt: performance.now(),
     client: null,

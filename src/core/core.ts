@@ -18,6 +18,7 @@ import { version } from '../version.js';
 import { createAnonymousLimit, type AnonymousLimit } from './anonymous-limit.js';
 import { auditEntryOf, auditIntentOf, type CallRecord } from './call-record.js';
 import { KeyOwnerDirectory } from './key-owner.js';
+import { createLinkRewriter, VIRUSTOTAL_API_PREFIX } from './link-rewrite.js';
 import { createRunner, type OperationRunner } from './runner.js';
 
 export type RuntimeConfig = GatewayConfig & { vtApiKey: string };
@@ -169,6 +170,9 @@ export async function createCore(config: RuntimeConfig, deps: CoreDeps): Promise
             resolve();
           });
         }),
+      ...(config.publicBaseUrl === undefined
+        ? {}
+        : { rewriteLinks: createLinkRewriter({ sources: [VIRUSTOTAL_API_PREFIX, config.vtApiBaseUrl], publicBaseUrl: config.publicBaseUrl }) }),
     }),
     anonymous,
     record(call, status, done) {

@@ -5,6 +5,7 @@ import type { Operation, ValidatedInput } from '../catalog/operation.js';
 import { GatewayError } from '../errors.js';
 import type { UpstreamClient, UpstreamResponse } from '../upstream/client.js';
 import type { CallRecord } from './call-record.js';
+import { withLinksRewritten, type LinkRewriter } from './link-rewrite.js';
 
 export type OperationRunner = (call: CallRecord, op: Operation, input: ValidatedInput) => Promise<UpstreamResponse>;
 
@@ -14,6 +15,8 @@ export interface RunnerDeps {
   keyOwnerMinDailyAllowance: number;
   /** Writes the call's intent line; rejects (503, nothing sent) when it cannot be written. */
   recordIntent: (call: CallRecord) => Promise<void>;
+  /** Points VirusTotal's links at the gateway (PUBLIC_BASE_URL); absent: answers pass unchanged. */
+  rewriteLinks?: LinkRewriter;
 }
 
 /**
@@ -37,6 +40,7 @@ export function createRunner(deps: RunnerDeps): OperationRunner {
     if (call.callerGone()) throw new GatewayError('GW_ERR_CALLER_GONE', 'The caller hung up before its request was sent to VirusTotal');
     const started = performance.now();
     const response = await deps.upstream.request({ method: op.method, path: op.upstreamRequestPath(input), body, requestId: call.requestId });
+    if (deps.rewriteLinks !== undefined) response.body = withLinksRewritten(response.body, deps.rewriteLinks, call.prefix);
     call.upstreamMs = performance.now() - started;
     call.upstreamStatus = response.statusCode;
     return response;

@@ -2,7 +2,7 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import fp from 'fastify-plugin';
 import type { FastifyInstance } from 'fastify';
-import { GATEWAY_PREFIX } from '../catalog/operation.js';
+import { ALIAS_PREFIX, GATEWAY_PREFIX } from '../catalog/operation.js';
 import { tags } from '../catalog/tags.js';
 
 export interface OpenApiOptions {
@@ -14,8 +14,12 @@ export interface OpenApiOptions {
 const DESCRIPTION = [
   `Holds the organisation's VirusTotal API key so that internal services never do. Every \`${GATEWAY_PREFIX}\` operation mirrors`,
   `VirusTotal API v3's path of the same name (without \`${GATEWAY_PREFIX}\`) one-to-one; the gateway injects the key, validates the`,
-  "request before anything leaves, and passes VirusTotal's status, content type and body back unchanged.",
+  "request before anything leaves, and passes VirusTotal's status, content type and body back unchanged (but for links to",
+  'VirusTotal, pointed back at the gateway when `PUBLIC_BASE_URL` is set).',
   'Errors, the gateway\'s own included, use VirusTotal\'s shape: `{"error":{"code":"...","message":"..."}}`.',
+  `With \`API_V3_ALIAS=true\` the same operations (and nothing more) are also served under VirusTotal's own \`${ALIAS_PREFIX}\``,
+  `prefix, for VirusTotal's clients (vt-py, vt-go) with only their host and key changed; they are listed here under \`${GATEWAY_PREFIX}\` only.`,
+  'A client token is accepted in `Authorization: Bearer` or, as those clients send their key, in `x-apikey`.',
 ].join(' ');
 
 async function openApiPlugin(app: FastifyInstance, opts: OpenApiOptions): Promise<void> {

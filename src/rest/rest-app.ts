@@ -7,8 +7,10 @@ import corsPlugin from '../http/cors-plugin.js';
 import pressurePlugin from '../http/pressure-plugin.js';
 import { typeboxValidatorCompiler } from '../http/validator.js';
 import { listOf } from '../core/core.js';
+import { ALIAS_PREFIX } from '../catalog/operation.js';
 import { version } from '../version.js';
 import accessPlugin from './access-plugin.js';
+import { aliasOffNotice } from './alias-off-notice.js';
 import { restRoutes } from './routes-plugin.js';
 
 /** The REST face of the gateway (not listening): every catalog operation under its gateway path, OpenAPI, probes. */
@@ -29,6 +31,8 @@ export async function buildRestApp(core: Core, opts: { logger: FastifyBaseLogger
     async (scope) => {
       await scope.register(openApiPlugin, { version, serverUrl: config.basePath === '' ? '/' : config.basePath });
       await scope.register(restRoutes, { core, operations: core.operations });
+      if (config.apiV3Alias) await scope.register(restRoutes, { core, operations: core.operations, operationPrefix: ALIAS_PREFIX });
+      else await scope.register(aliasOffNotice, { prefix: ALIAS_PREFIX });
     },
     { prefix: config.basePath },
   );

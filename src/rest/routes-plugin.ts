@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
-import type { Operation, ValidatedInput } from '../catalog/operation.js';
+import { GATEWAY_PREFIX, type Operation, type ValidatedInput } from '../catalog/operation.js';
 import type { Core } from '../core/core.js';
 import { callOf } from '../http/call-state.js';
 import { routeSchema } from './route-schema.js';
@@ -20,21 +20,27 @@ function plainRecord(value: unknown): Record<string, unknown> {
   return typeof value === 'object' && value !== null ? { ...value } : {};
 }
 
-/** One route per catalog operation and nothing else: there is no catch-all proxy route. */
-export async function restRoutes(app: FastifyInstance, opts: { core: Core; operations: readonly Operation[] }): Promise<void> {
+/**
+ * One route per catalog operation and nothing else: there is no catch-all proxy route. Each operation is at its
+ * gateway path, or with `operationPrefix` (the `/api/v3` alias) at VirusTotal's path under it, then left out of OpenAPI.
+ */
+export async function restRoutes(app: FastifyInstance, opts: { core: Core; operations: readonly Operation[]; operationPrefix?: string }): Promise<void> {
   const { core } = opts;
+  const prefix = opts.operationPrefix ?? GATEWAY_PREFIX;
   for (const op of opts.operations) {
     const route: RouteOptions = {
       method: op.method,
-      url: toFastifyPath(op.path),
-      schema: routeSchema(op),
+      url: toFastifyPath(prefix === GATEWAY_PREFIX ? op.path : `${prefix}${op.upstreamPath}`),
+      schema: prefix === GATEWAY_PREFIX ? routeSchema(op) : { ...routeSchema(op), hide: true },
       config: { operation: op },
       // Not an async function: a handler's promise resolved with the reply makes Fastify watch the response
       // stream for its end (reply.then), work that every request would pay for nothing.
       handler: (request: FastifyRequest, reply: FastifyReply): void => {
         const input: ValidatedInput = { params: stringRecord(request.params), query: plainRecord(request.query), body: request.body };
+        const call = callOf(request);
+        call.prefix = prefix;
         core
-          .run(callOf(request), op, input)
+          .run(call, op, input)
           .then((upstream) => {
             reply.code(upstream.statusCode);
             if (upstream.contentType !== undefined) reply.header('content-type', upstream.contentType);
