@@ -6,7 +6,7 @@
 # steps below without a Docker engine; a RUN step it does not know fails that test. Teach it the new step.
 
 # ---- build: compile TypeScript to dist/ ----------------------------------------------------------------
-FROM node:20-bookworm-slim AS build
+FROM node:24-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN --mount=type=cache,target=/root/.npm npm ci --no-audit --no-fund
@@ -15,7 +15,7 @@ COPY src ./src
 RUN npm run build
 
 # ---- runtime: production dependencies and dist/ only -----------------------------------------------------
-FROM node:20-bookworm-slim AS runtime
+FROM node:24-bookworm-slim AS runtime
 # tini as PID 1 passes SIGTERM on to node, which finishes in-flight requests and exits 0, and reaps zombies.
 RUN apt-get update \
  && apt-get install -y --no-install-recommends tini \
