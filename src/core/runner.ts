@@ -5,6 +5,7 @@ import type { Operation, ValidatedInput } from '../catalog/operation.js';
 import { GatewayError } from '../errors.js';
 import type { UpstreamClient, UpstreamResponse } from '../upstream/client.js';
 import type { CallRecord } from './call-record.js';
+import { withheldKeys } from './withheld-keys.js';
 
 export type OperationRunner = (call: CallRecord, op: Operation, input: ValidatedInput) => Promise<UpstreamResponse>;
 
@@ -38,6 +39,6 @@ export function createRunner(deps: RunnerDeps): OperationRunner {
     const response = await deps.upstream.request({ method: op.method, path: op.upstreamRequestPath(input), body, requestId: call.requestId });
     call.upstreamMs = performance.now() - started;
     call.upstreamStatus = response.statusCode;
-    return response;
+    return withheldKeys(response, op, call.client.scopes);
   };
 }
