@@ -35,6 +35,7 @@ const GROUP_ADMIN_ROLE = 'USER_ROLE_GROUP_ADMIN';
 const readOnly = { readOnly: true, destructive: false, idempotent: true };
 const additive = { readOnly: false, destructive: false, idempotent: true };
 const destructive = { readOnly: false, destructive: true, idempotent: true };
+const creating = { readOnly: false, destructive: false, idempotent: false };
 
 function patchGroupIdMatchesPath({ body, params }: TypedInput<typeof PatchGroupBody>): string | undefined {
   if (body.data.id !== undefined && body.data.id !== params.id) {
@@ -349,7 +350,7 @@ export const operations: readonly Operation[] = [
     response: CreatedServiceAccountsResponse,
     scope: 'service_accounts:write',
     summarize: (body) => ({ createServiceAccounts: body.data.map((account) => account.id) }),
-    tool: { name: 'create-group-service-accounts', hints: additive },
+    tool: { name: 'create-group-service-accounts', hints: creating },
   }),
   defineOperation({
     name: 'getServiceAccount',

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { GraphRecord, GroupAttributes, SeedGroup, ServiceAccountRecord, SimulatorSeed, SimUser } from './model.js';
+import type { GraphRecord, GroupAttributes, SeedGroup, SimulatorSeed, SimUser } from './model.js';
 import { GROUP_ADMIN_ROLE, PRIVATE_SCANNING_ROLE } from './membership.js';
 import { newServiceAccount } from './service-account-record.js';
 
@@ -78,11 +78,6 @@ function plainGroup(id: string, organization: string, domain: string, members: S
 
 const admin = [GROUP_ADMIN_ROLE];
 
-/** The demo's service account: its key is derived from its id (64 hex digits), so every run shows the same one. */
-function serviceAccount(groupId: string, name: string): ServiceAccountRecord {
-  const key = createHash('sha256').update(`service account key ${groupId}_${name}`).digest('hex');
-  return newServiceAccount(groupId, name, key, JAN_2024);
-}
 
 /** A fresh, independent copy of the demo data every call. */
 export function demoSeed(): SimulatorSeed {
@@ -110,7 +105,7 @@ export function demoSeed(): SimulatorSeed {
       {
         ...plainGroup(DEMO_GROUP_ID, 'Example Corp', 'example.com', demoGroupMembers),
         graphs: [graph('Phishing campaign 2025', DEMO_ADMIN_USER), graph('Ransomware infrastructure', 'user_1')],
-        service_accounts: [serviceAccount(DEMO_GROUP_ID, 'vt_enrichment')],
+        service_accounts: [newServiceAccount(DEMO_GROUP_ID, 'vt_enrichment', JAN_2024)],
       },
       plainGroup(OTHER_GROUP_ID, 'Other Org', 'other.example', [
         { user: 'other_admin', roles: [...admin] },

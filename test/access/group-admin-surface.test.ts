@@ -1,5 +1,6 @@
 import t from 'tap';
 import { DEMO_ADMIN_USER, DEMO_GROUP_ID } from '../../src/simulator/index.js';
+import { TEST_VT_KEY } from '../helpers/config.js';
 import { bearer, type TestClient } from '../helpers/gateway.js';
 import { startStack, type Stack } from '../helpers/stack.js';
 import { callTool, startMcpStack } from '../mcp/fixtures/mcp-stack.js';
@@ -119,6 +120,14 @@ t.test('a user id that looks like an API key is refused before anything leaves, 
   t.equal(stack.sim.requestCount(), 0, 'nothing sent');
   const targets = JSON.stringify(stack.auditLines().map((l) => l.targets));
   t.notOk(targets.includes(key), 'no audit target holds it');
+});
+
+t.test("the gateway's own key, which GET /users/<owner> returns, stays redacted even for a key holder", async (t) => {
+  const stack = await startStack(t);
+  const own = await send(stack, 'GET', `/v1/users/${DEMO_ADMIN_USER}`, stack.auth);
+  t.equal(own.status, 200);
+  t.match(own.json, { data: { id: DEMO_ADMIN_USER, attributes: { apikey: '[REDACTED]' } } });
+  t.notOk(own.text.includes(TEST_VT_KEY));
 });
 
 t.test("a service account's apikey reaches only clients with service_accounts:keys, on every route (REST)", async (t) => {

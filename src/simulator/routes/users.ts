@@ -95,7 +95,11 @@ export function registerUserRoutes(api: FastifyInstance, context: RouteContext):
   api.get<{ Params: UserParams }>('/users/:id', async (request, reply) => {
     const caller = callerOf(context, request);
     const user = requireUser(state, userNamed(request.params.id));
-    return sendJson(reply, { data: userObject(state, user, caller) });
+    const object = userObject(state, user, caller);
+    // `apikey` is the owner's alone (user object, attributes): the caller's own key, when they read themself.
+    const ownKey = [...context.apiKeys].find(([, owner]) => owner === caller && owner === user.id)?.[0];
+    if (ownKey !== undefined) object.attributes['apikey'] = ownKey;
+    return sendJson(reply, { data: object });
   });
 
   api.patch<{ Params: UserParams }>('/users/:id', async (request, reply) => {
