@@ -299,7 +299,7 @@ export const operations: readonly Operation[] = [
     tag: 'Groups',
     summary: 'Get objects related to a group',
     description:
-      'Lists the full objects in a group relationship (`administrators`, `users`, `graphs`, `service_accounts`); user attributes are filtered by what the key may see.',
+      `Lists the full objects in a group relationship (\`administrators\`, \`users\`, \`graphs\`, \`service_accounts\`); user attributes are filtered by what the key may see. ${KEYS_NOTE}`,
     resource: 'group',
     params: GroupRelationshipParams,
     query: ListingQuery,
