@@ -1,7 +1,9 @@
+import type { AddressInfo } from 'node:net';
 import t from 'tap';
 import { DEMO_ADMIN_USER, DEMO_GROUP_ID } from '../../src/simulator/index.js';
 import { TEST_VT_KEY } from '../helpers/config.js';
-import { bearer, type TestClient } from '../helpers/gateway.js';
+import { startFakeUpstream } from '../helpers/fake-upstream.js';
+import { bearer, buildTestGateway, type TestClient } from '../helpers/gateway.js';
 import { startStack, type Stack } from '../helpers/stack.js';
 import { callTool, startMcpStack } from '../mcp/fixtures/mcp-stack.js';
 
@@ -177,4 +179,42 @@ t.test("a service account's apikey reaches only clients with service_accounts:ke
     t.ok(text.includes(SA), `${tool}: the account is there`);
     t.ok(JSON.stringify(await callTool(keyClient, tool, args)).includes(key), `${tool}: the key holder sees it`);
   }
+});
+
+t.test('a streamed answer (no declared length) is filtered too', async (t) => {
+  const upstream = await startFakeUpstream();
+  t.teardown(() => upstream.close());
+  const key = 'ef'.repeat(32);
+  const account = { type: 'service_account', id: `${G}_x`, attributes: { apikey: key, email: 'x@y' } };
+  upstream.handle((_req, res) => {
+    res.writeHead(200, { 'content-type': 'application/json' }); // chunked: no content-length
+    const text = JSON.stringify({ data: [account], meta: { count: 1 } });
+    res.write(text.slice(0, 30));
+    setTimeout(() => res.end(text.slice(30)), 5);
+  });
+  const gw = await buildTestGateway(t, { upstream: upstream.baseUrl, clients: [reader] });
+  await gw.app.listen({ port: 0, host: '127.0.0.1' });
+  const url = `http://127.0.0.1:${(gw.app.server.address() as AddressInfo).port}`;
+  const withheld = await fetch(`${url}/v1/groups/${G}/service_accounts`, { headers: bearer(reader.token) });
+  const text = await withheld.text();
+  t.equal(withheld.status, 200);
+  t.notOk(text.includes(key), 'the key is withheld from a streamed answer');
+  t.match(JSON.parse(text), { data: [{ id: `${G}_x`, attributes: { email: 'x@y' } }] });
+  const shown = await fetch(`${url}/v1/groups/${G}/service_accounts`, { headers: gw.auth });
+  t.ok((await shown.text()).includes(key), 'a client with the key scope gets it as VirusTotal sent it');
+});
+
+t.test('over MCP too: the new tools need their scopes and the * allowlist; nothing is sent', async (t) => {
+  const mcp = await startMcpStack(t, { clients: [plain, oneGroup] });
+  mcp.sim.resetStats();
+  const plainClient = await mcp.connect(plain.token);
+  const refusedScope = await callTool(plainClient, 'get-user-overall-quotas', { id: 'user_2' });
+  t.equal(refusedScope.isError, true);
+  t.match(refusedScope.structuredContent, { error: { code: 'ForbiddenError', message: /lacks the scope "users:read"/ } });
+  const oneGroupClient = await mcp.connect(oneGroup.token);
+  const refusedAll = await callTool(oneGroupClient, 'set-user-daily-allowance', { id: 'user_2', body: allowance(5) });
+  t.match(refusedAll.structuredContent, { error: { code: 'ForbiddenError', message: /group allowlist "\*"/ } });
+  t.equal(mcp.sim.requestCount(), 0, 'nothing sent');
+  const usage = await callTool(oneGroupClient, 'get-group-api-usage', { id: G });
+  t.equal(usage.isError ?? false, false, 'its own group: allowed');
 });
