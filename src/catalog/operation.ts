@@ -149,7 +149,7 @@ export interface RowWithBody<B extends TObject> extends RowBase {
 // Audit lines stay bounded whatever a caller sends (the REST router's maxParamLength).
 const MAX_TARGET_LENGTH = 512;
 /** VirusTotal takes an API key where a user id goes (`/users/{key}`): such a value is never written to an audit line. */
-export const LOOKS_LIKE_API_KEY = /^[0-9a-fA-F]{64}$/;
+const LOOKS_LIKE_API_KEY = /^[0-9a-fA-F]{64}$/;
 
 function targetsOf(resource: ResourceKind): Operation['targets'] {
   return (params) => {
