@@ -12,6 +12,9 @@ export function authorize(op: Operation, input: ValidatedInput, prepared: Prepar
   const kind = resourceKinds[op.resource];
   const allowlist = client[kind.allowlist];
   const id = input.params.id ?? '';
+  if (allowlist !== 'all' && kind.requiresAll) {
+    throw new GatewayError('GW_ERR_FORBIDDEN', `Client "${client.id}" may act on a ${kind.label} only with the group allowlist "*"`);
+  }
   if (allowlist !== 'all' && !allowlist.has(id)) {
     throw new GatewayError('GW_ERR_FORBIDDEN', `Client "${client.id}" may not act on ${kind.label} "${id}"`);
   }

@@ -198,3 +198,57 @@ export const PrincipalsBody = Type.Object(
   },
 );
 export type PrincipalsBodyT = Static<typeof PrincipalsBody>;
+
+/** The service account's own ID within the group; VirusTotal documents no charset, so this is the gateway's policy. */
+const ServiceAccountName = Type.String({
+  pattern: '^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$',
+  description: 'Service account ID within the group, e.g. `vt_enrichment` (VirusTotal names it `<group ID>_vt_enrichment`).',
+  'x-gateway-policy': 'letters, digits, `_`, `.` and `-`, at most 64 characters (VirusTotal documents no rule)',
+  examples: ['vt_enrichment'],
+});
+
+export const CreateServiceAccountsBody = Type.Object(
+  {
+    data: Type.Array(
+      Type.Object({ type: Type.Literal('service_account'), id: ServiceAccountName }, { additionalProperties: false }),
+      { minItems: 1, maxItems: MAX_ENTRIES, 'x-gateway-policy': entriesPolicy, description: 'Service accounts to create; only `id` is needed.' },
+    ),
+  },
+  { additionalProperties: false, examples: [{ data: [{ type: 'service_account', id: 'vt_enrichment' }] }] },
+);
+export type CreateServiceAccountsBodyT = Static<typeof CreateServiceAccountsBody>;
+
+/**
+ * `PATCH /users/{id}` as a group admin uses it: the member's daily API allowance, nothing else. Every other user
+ * attribute is the account owner's to change, and the owner of the gateway's key is the gateway itself.
+ */
+export const PatchUserBody = Type.Object(
+  {
+    data: Type.Object(
+      {
+        type: Type.Literal('user'),
+        id: Type.Optional(Type.String({ maxLength: 256, description: 'Must equal the user ID in the path when given.' })),
+        attributes: Type.Object(
+          {
+            quotas: Type.Object(
+              {
+                api_requests_daily: Type.Object(
+                  { allowed: Type.Integer({ minimum: 0, maximum: 1_000_000_000, description: 'Daily API cap.' }) },
+                  { additionalProperties: false },
+                ),
+              },
+              { additionalProperties: false },
+            ),
+          },
+          { additionalProperties: false },
+        ),
+      },
+      { additionalProperties: false },
+    ),
+  },
+  {
+    additionalProperties: false,
+    examples: [{ data: { type: 'user', attributes: { quotas: { api_requests_daily: { allowed: 1000 } } } } }],
+  },
+);
+export type PatchUserBodyT = Static<typeof PatchUserBody>;

@@ -12,16 +12,26 @@ export const scopes = [
   'groups:admins',
   'threat_profiles:read',
   'threat_profiles:write',
+  'groups:usage',
+  'service_accounts:write',
+  'service_accounts:keys',
+  'users:read',
+  'users:usage',
+  'users:write',
 ] as const;
 export type Scope = (typeof scopes)[number];
 
 /**
  * The kinds of object an operation acts on. Each is named by the path parameter `id`, guarded by the client's
- * allowlist of that name, and recorded in the audit line's targets under its kind.
+ * allowlist of that name, and recorded in the audit line's targets under its kind. `requiresAll`: the object's group
+ * cannot be told from its id (`my_group_x_y` may belong to `my_group` or `my_group_x`), so only a client whose
+ * allowlist is `*` may act on it. `holdsServiceAccounts`: its answers may carry service-account objects (and their keys).
  */
 export const resourceKinds = {
-  group: { label: 'group', allowlist: 'groups' },
-  threatProfile: { label: 'threat profile', allowlist: 'threatProfiles' },
+  group: { label: 'group', allowlist: 'groups', requiresAll: false, holdsServiceAccounts: true },
+  threatProfile: { label: 'threat profile', allowlist: 'threatProfiles', requiresAll: false, holdsServiceAccounts: false },
+  user: { label: 'user', allowlist: 'groups', requiresAll: true, holdsServiceAccounts: true },
+  serviceAccount: { label: 'service account', allowlist: 'groups', requiresAll: true, holdsServiceAccounts: true },
 } as const;
 export type ResourceKind = keyof typeof resourceKinds;
 export type AllowlistName = (typeof resourceKinds)[ResourceKind]['allowlist'];
@@ -141,6 +151,8 @@ export interface RowWithBody<B extends TObject> extends RowBase {
 
 // Audit lines stay bounded whatever a caller sends (the REST router's maxParamLength).
 const MAX_TARGET_LENGTH = 512;
+/** VirusTotal takes an API key where a user id goes (`/users/{key}`): such a value is never written to an audit line. */
+const LOOKS_LIKE_API_KEY = /^[0-9a-fA-F]{64}$/;
 
 function targetsOf(resource: ResourceKind): Operation['targets'] {
   return (params) => {
@@ -148,7 +160,7 @@ function targetsOf(resource: ResourceKind): Operation['targets'] {
     for (const [name, value] of Object.entries(params)) {
       if (typeof value !== 'string') continue;
       const target = name === 'id' ? resource : TARGET_OF_PARAM[name];
-      if (target !== undefined) targets[target] = value.slice(0, MAX_TARGET_LENGTH);
+      if (target !== undefined) targets[target] = LOOKS_LIKE_API_KEY.test(value) ? '[api key withheld]' : value.slice(0, MAX_TARGET_LENGTH);
     }
     return targets;
   };

@@ -1,5 +1,5 @@
 import type { Static } from '@sinclair/typebox';
-import { PatchGroupBody, PatchGroupUsersBody, PrincipalsBody, UsersByEmailBody } from './bodies.js';
+import { CreateServiceAccountsBody, PatchGroupBody, PatchGroupUsersBody, PatchUserBody, PrincipalsBody, UsersByEmailBody } from './bodies.js';
 import { defineBodyOperation, defineOperation, type AccountChange, type Operation, type Scope, type TypedInput } from './operation.js';
 import {
   GroupParams,
@@ -8,7 +8,13 @@ import {
   GroupObjectQuery,
   ListingQuery,
   NoQuery,
+  AttributesQuery,
+  ServiceAccountParams,
   ThreatProfileRelationshipParams,
+  UsageQuery,
+  UserObjectQuery,
+  UserParams,
+  UserRelationshipParams,
 } from './params.js';
 import {
   CheckResponse,
@@ -16,6 +22,12 @@ import {
   EmptyResponse,
   GroupObjectResponse,
   ObjectListResponse,
+  ApiUsageResponse,
+  CreatedServiceAccountsResponse,
+  OverallQuotasResponse,
+  PatchUserResponse,
+  ServiceAccountObjectResponse,
+  UserObjectResponse,
 } from './responses.js';
 
 const GROUP_ADMIN_ROLE = 'USER_ROLE_GROUP_ADMIN';
@@ -23,6 +35,7 @@ const GROUP_ADMIN_ROLE = 'USER_ROLE_GROUP_ADMIN';
 const readOnly = { readOnly: true, destructive: false, idempotent: true };
 const additive = { readOnly: false, destructive: false, idempotent: true };
 const destructive = { readOnly: false, destructive: true, idempotent: true };
+const creating = { readOnly: false, destructive: false, idempotent: false };
 
 function patchGroupIdMatchesPath({ body, params }: TypedInput<typeof PatchGroupBody>): string | undefined {
   if (body.data.id !== undefined && body.data.id !== params.id) {
@@ -74,6 +87,15 @@ function summarizeRoleEntries(body: Static<typeof PatchGroupUsersBody>): Record<
     })),
   };
 }
+
+function patchUserIdMatchesPath({ body, params }: TypedInput<typeof PatchUserBody>): string | undefined {
+  if (body.data.id !== undefined && body.data.id !== params.id) {
+    return `data.id "${body.data.id}" must equal the user ID in the path ("${params.id}")`;
+  }
+  return undefined;
+}
+
+const KEYS_NOTE = 'A service account\'s `apikey` is a live VirusTotal key: it reaches only clients with the `service_accounts:keys` scope; others get the object without it.';
 
 function principals(body: Static<typeof PrincipalsBody>): string[] {
   return body.data.map((principal) => `${principal.type}:${principal.id}`);
@@ -277,13 +299,183 @@ export const operations: readonly Operation[] = [
     tag: 'Groups',
     summary: 'Get objects related to a group',
     description:
-      'Lists the full objects in a group relationship (`administrators`, `users`, `graphs`, `service_accounts`); user attributes are filtered by what the key may see.',
+      `Lists the full objects in a group relationship (\`administrators\`, \`users\`, \`graphs\`, \`service_accounts\`); user attributes are filtered by what the key may see. ${KEYS_NOTE}`,
     resource: 'group',
     params: GroupRelationshipParams,
     query: ListingQuery,
     response: ObjectListResponse,
     scope: 'groups:read',
     tool: { name: 'get-objects-related-group', hints: readOnly },
+  }),
+  defineOperation({
+    name: 'listGroupServiceAccountDescriptors',
+    method: 'GET',
+    path: '/groups/{id}/relationships/service_accounts',
+    tag: 'Service accounts',
+    summary: "List a group's service accounts (descriptors)",
+    description: "Lists the group's service accounts as descriptors (`type`, `id` = `<group ID>_<service account ID>`), one page at a time.",
+    resource: 'group',
+    params: GroupParams,
+    query: ListingQuery,
+    response: DescriptorListResponse,
+    scope: 'groups:read',
+    tool: { name: 'list-group-service-account-descriptors', hints: readOnly },
+  }),
+  defineOperation({
+    name: 'listGroupServiceAccounts',
+    method: 'GET',
+    path: '/groups/{id}/service_accounts',
+    tag: 'Service accounts',
+    summary: "List a group's service accounts",
+    description: `Lists the group's service account objects, one page at a time. ${KEYS_NOTE}`,
+    resource: 'group',
+    params: GroupParams,
+    query: ListingQuery,
+    response: ObjectListResponse,
+    scope: 'groups:read',
+    tool: { name: 'list-group-service-accounts', hints: readOnly },
+  }),
+  defineBodyOperation({
+    name: 'createGroupServiceAccounts',
+    method: 'POST',
+    path: '/groups/{id}/relationships/service_accounts',
+    tag: 'Service accounts',
+    summary: 'Create service accounts in a group',
+    description:
+      'Creates the listed service accounts (only `id` is needed; VirusTotal names each `<group ID>_<id>`), each with an API key of its own. Group admins only.',
+    resource: 'group',
+    params: GroupParams,
+    query: NoQuery,
+    body: CreateServiceAccountsBody,
+    response: CreatedServiceAccountsResponse,
+    scope: 'service_accounts:write',
+    summarize: (body) => ({ createServiceAccounts: body.data.map((account) => account.id) }),
+    tool: { name: 'create-group-service-accounts', hints: creating },
+  }),
+  defineOperation({
+    name: 'getServiceAccount',
+    method: 'GET',
+    path: '/service_accounts/{id}',
+    tag: 'Service accounts',
+    summary: 'Get a service account object',
+    description: `Returns the service account (\`<group ID>_<service account ID>\`). Needs the group allowlist \`*\`: a service account's group cannot be told from its ID. ${KEYS_NOTE}`,
+    resource: 'serviceAccount',
+    params: ServiceAccountParams,
+    query: AttributesQuery,
+    response: ServiceAccountObjectResponse,
+    scope: 'groups:read',
+    tool: { name: 'get-service-account', hints: readOnly },
+  }),
+  defineOperation({
+    name: 'getGroupApiUsage',
+    method: 'GET',
+    path: '/groups/{id}/api_usage',
+    tag: 'Groups',
+    summary: "Get a group's API usage",
+    description:
+      "API calls of the group's members per day and endpoint, `start_date` to `end_date` (`YYYYMMDD`; default the last 30 days, at most 30 days, kept 60 days). Group admins only.",
+    resource: 'group',
+    params: GroupParams,
+    query: UsageQuery,
+    response: ApiUsageResponse,
+    scope: 'groups:usage',
+    tool: { name: 'get-group-api-usage', hints: readOnly },
+  }),
+  defineOperation({
+    name: 'getUser',
+    method: 'GET',
+    path: '/users/{id}',
+    tag: 'Users',
+    summary: 'Get a user object',
+    description:
+      'Returns the user object (by username); email, quotas and last login are visible to the user and their group admins. An API key as ID is refused. Needs the group allowlist `*`.',
+    resource: 'user',
+    params: UserParams,
+    query: UserObjectQuery,
+    response: UserObjectResponse,
+    scope: 'users:read',
+    tool: { name: 'get-user-object', hints: readOnly },
+  }),
+  defineBodyOperation({
+    name: 'patchUser',
+    method: 'PATCH',
+    path: '/users/{id}',
+    tag: 'Users',
+    summary: "Set a user's daily API allowance",
+    description:
+      "Sets the member's daily API cap (`data.attributes.quotas.api_requests_daily.allowed`), the older route next to the group users PATCH. No other user attribute is accepted. Group admins only; needs the group allowlist `*`.",
+    resource: 'user',
+    params: UserParams,
+    query: NoQuery,
+    body: PatchUserBody,
+    response: PatchUserResponse,
+    scope: 'users:write',
+    check: patchUserIdMatchesPath,
+    summarize: (body) => ({ dailyAllowance: body.data.attributes.quotas.api_requests_daily.allowed }),
+    accountChanges: ({ params, body }) => [
+      { kind: 'set-daily-allowance', user: params.id ?? '', allowed: body.data.attributes.quotas.api_requests_daily.allowed },
+    ],
+    tool: { name: 'set-user-daily-allowance', hints: destructive },
+  }),
+  defineOperation({
+    name: 'getUserOverallQuotas',
+    method: 'GET',
+    path: '/users/{id}/overall_quotas',
+    tag: 'Users',
+    summary: "Get a user's overall quotas",
+    description:
+      "The user's allowance and use (daily, hourly, monthly), their own and the group's they inherit from. Needs the group allowlist `*`.",
+    resource: 'user',
+    params: UserParams,
+    query: NoQuery,
+    response: OverallQuotasResponse,
+    scope: 'users:read',
+    tool: { name: 'get-user-overall-quotas', hints: readOnly },
+  }),
+  defineOperation({
+    name: 'getUserApiUsage',
+    method: 'GET',
+    path: '/users/{id}/api_usage',
+    tag: 'Users',
+    summary: "Get a user's API usage",
+    description:
+      "The user's API calls per day and endpoint, `start_date` to `end_date` (`YYYYMMDD`). The user or an admin of their group only. Needs the group allowlist `*`.",
+    resource: 'user',
+    params: UserParams,
+    query: UsageQuery,
+    response: ApiUsageResponse,
+    scope: 'users:usage',
+    tool: { name: 'get-user-api-usage', hints: readOnly },
+  }),
+  defineOperation({
+    name: 'getUserRelationshipsIds',
+    method: 'GET',
+    path: '/users/{id}/relationships/{relationship}',
+    tag: 'Users',
+    summary: 'Get object descriptors related to a user',
+    description:
+      "Descriptors of the user's `groups` (owner only), `groups_managed`, `api_quota_group` or `intelligence_quota_group`. Needs the group allowlist `*`.",
+    resource: 'user',
+    params: UserRelationshipParams,
+    query: ListingQuery,
+    response: DescriptorListResponse,
+    scope: 'users:read',
+    tool: { name: 'get-object-descriptors-related-user', hints: readOnly },
+  }),
+  defineOperation({
+    name: 'getUserRelationships',
+    method: 'GET',
+    path: '/users/{id}/{relationship}',
+    tag: 'Users',
+    summary: 'Get objects related to a user',
+    description:
+      "The group objects of the user's `groups` (owner only), `groups_managed`, `api_quota_group` or `intelligence_quota_group`. Needs the group allowlist `*`.",
+    resource: 'user',
+    params: UserRelationshipParams,
+    query: ListingQuery,
+    response: ObjectListResponse,
+    scope: 'users:read',
+    tool: { name: 'get-objects-related-user', hints: readOnly },
   }),
   defineOperation({
     name: 'getThreatProfileRelationshipsIds',

@@ -16,6 +16,26 @@ export const UserId = Type.String({
   examples: ['user_1'],
 });
 
+/**
+ * A user as the user routes name it: a username or an email. VirusTotal also takes an API key here; the gateway
+ * refuses one (64 hex digits), so that no key reaches a path it forwards or an audit line it writes.
+ */
+export const UserRef = Type.String({
+  pattern: `^(?![0-9a-fA-F]{64}$)${SEGMENT_NO_DOTDOT}[A-Za-z0-9][A-Za-z0-9_.@+-]{0,127}$`,
+  description: 'VirusTotal username (or email), e.g. `user_1`. An API key (64 hex digits) is refused.',
+  examples: ['user_1'],
+});
+
+/** `<group ID>_<service account ID>`; VirusTotal also takes the email-like identifier, hence `@` and `.`. */
+export const ServiceAccountId = Type.String({
+  pattern: `^${SEGMENT_NO_DOTDOT}[A-Za-z0-9][A-Za-z0-9_.@+-]{0,255}$`,
+  description: 'Service account ID, `<group ID>_<service account ID>`, e.g. `my_group_id_vt_enrichment`.',
+  examples: ['my_group_id_vt_enrichment'],
+});
+
+/** VirusTotal's user object, Relationships. */
+export const USER_RELATIONSHIPS = ['groups', 'groups_managed', 'api_quota_group', 'intelligence_quota_group'] as const;
+
 /** VirusTotal's group object, Relationships (api_usage is an endpoint of its own, not a relationship). */
 export const GROUP_RELATIONSHIPS = ['administrators', 'graphs', 'users', 'service_accounts'] as const;
 /** The threat-profile access levels VirusTotal documents by example. */
@@ -38,6 +58,11 @@ export const ThreatProfileRelationship = relationshipName(
   'Threat-profile relationship: the access level; no other name is forwarded.',
 );
 
+export const UserRelationship = relationshipName(
+  USER_RELATIONSHIPS,
+  'User relationship (VirusTotal user object, Relationships); no other name is forwarded.',
+);
+
 export const ThreatProfileId = Type.String({
   pattern: '^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$',
   description: 'Threat profile ID, e.g. `332e02da667746f180a9740e94a3ec98`.',
@@ -54,6 +79,10 @@ export const ThreatProfileRelationshipParams = Type.Object(
   { id: ThreatProfileId, relationship: ThreatProfileRelationship },
   { additionalProperties: false },
 );
+
+export const UserParams = Type.Object({ id: UserRef }, { additionalProperties: false });
+export const UserRelationshipParams = Type.Object({ id: UserRef, relationship: UserRelationship }, { additionalProperties: false });
+export const ServiceAccountParams = Type.Object({ id: ServiceAccountId }, { additionalProperties: false });
 
 const MAX_LIMIT = 40;
 
@@ -108,6 +137,39 @@ export const GroupObjectQuery = Type.Object(
     ),
     attributes: Type.Optional(Attributes),
   },
+  { additionalProperties: false },
+);
+
+/** Query parameters of a user object GET. */
+export const UserObjectQuery = Type.Object(
+  {
+    relationships: Type.Optional(
+      Type.String({
+        pattern: `^${oneOf(USER_RELATIONSHIPS)}(?:,${oneOf(USER_RELATIONSHIPS)}){0,${USER_RELATIONSHIPS.length - 1}}$`,
+        description: `Comma-separated relationships to embed as descriptors, each one of ${USER_RELATIONSHIPS.join(', ')}`,
+        examples: ['groups'],
+      }),
+    ),
+    attributes: Type.Optional(Attributes),
+  },
+  { additionalProperties: false },
+);
+
+/** Query parameters of a service-account object GET (VirusTotal documents no relationship of a service account). */
+export const AttributesQuery = Type.Object({ attributes: Type.Optional(Attributes) }, { additionalProperties: false });
+
+const UsageDate = (which: string) =>
+  Type.Optional(
+    Type.String({
+      pattern: '^[0-9]{8}$',
+      description: `${which} day, \`YYYYMMDD\` (UTC). VirusTotal: the range is at most 30 days and data is kept 60 days.`,
+      examples: ['20260101'],
+    }),
+  );
+
+/** An API-usage report's range; VirusTotal's default is the last 30 days. */
+export const UsageQuery = Type.Object(
+  { start_date: UsageDate('First'), end_date: UsageDate('Last') },
   { additionalProperties: false },
 );
 

@@ -51,3 +51,58 @@ export const CheckResponse = Type.Object(
 export const EmptyResponse = Type.Null({
   description: 'Success. VirusTotal answers these writes with an empty body, passed through unchanged.',
 });
+
+export const ServiceAccountObjectResponse = Type.Object(
+  { data: VtObject },
+  {
+    description:
+      'The service account object (`apikey`, `email`, `first_name`, `privileges`, `quotas`, `reputation`, `status`, `user_since`). `apikey` reaches only clients with the `service_accounts:keys` scope.',
+  },
+);
+export const UserObjectResponse = Type.Object(
+  { data: VtObject },
+  { description: 'The user object, passed through from VirusTotal unchanged; what it holds depends on what the key may see.' },
+);
+export const CreatedServiceAccountsResponse = Type.Object(
+  {},
+  {
+    additionalProperties: true,
+    description:
+      'VirusTotal documents no body (its example is `{}`); passed through, with any service-account `apikey` withheld from clients without `service_accounts:keys`.',
+  },
+);
+export const PatchUserResponse = Type.Object(
+  {},
+  {
+    additionalProperties: true,
+    description: 'VirusTotal documents both an empty 200 and the updated user object; either is passed through unchanged.',
+  },
+);
+
+const EndpointCounts = Type.Record(Type.String(), Type.Integer(), { description: 'Calls per API endpoint.' });
+export const ApiUsageResponse = Type.Object(
+  {
+    data: Type.Object(
+      {
+        daily: Type.Record(Type.String({ description: 'YYYY-MM-DD' }), EndpointCounts),
+        total: EndpointCounts,
+      },
+      { additionalProperties: true },
+    ),
+  },
+  { description: 'API calls per day and endpoint in the range, and their totals, passed through from VirusTotal unchanged.' },
+);
+
+const QuotaUse = Type.Object(
+  { allowed: Type.Optional(Type.Integer()), used: Type.Optional(Type.Integer()), inherited_from: Type.Optional(Type.String()) },
+  { additionalProperties: true },
+);
+export const OverallQuotasResponse = Type.Object(
+  {
+    data: Type.Record(
+      Type.String({ description: 'Quota name, e.g. `api_requests_daily`.' }),
+      Type.Object({ group: Type.Optional(QuotaUse), user: Type.Optional(QuotaUse) }, { additionalProperties: true }),
+    ),
+  },
+  { description: "The user's allowance and use per quota, their own and their group's, passed through from VirusTotal unchanged." },
+);

@@ -98,6 +98,9 @@ export function auditIntentOf(call: CallRecord): AuditEntry {
  */
 export const AUDIT_FIELD_MAX_BYTES = 256;
 
+/** A path segment of 64 hex digits: VirusTotal takes an API key as a user id (`/users/{key}`), so none is written down. */
+const API_KEY_SEGMENT = /(^|\/)[0-9a-fA-F]{64}(?=\/|$)/g;
+
 type Cuts = NonNullable<AuditEntry['cut']>;
 
 /** `value` cut to `AUDIT_FIELD_MAX_BYTES` at a character boundary, noting the whole in `cuts` under `name`. */
@@ -133,7 +136,7 @@ export function auditEntryOf(call: CallRecord, status: number): AuditEntry {
     clientIp: kept(call.clientIp, 'clientIp', cuts),
     operation: op?.name ?? null,
     method: call.method,
-    path: kept(call.path, 'path', cuts),
+    path: kept(call.path.replace(API_KEY_SEGMENT, '$1[api key withheld]'), 'path', cuts),
     targets: call.client === null ? keptTargets(targets, cuts) : targets,
     outcome: outcomeOf(call, status),
     status,

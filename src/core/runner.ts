@@ -6,6 +6,7 @@ import { GatewayError } from '../errors.js';
 import type { UpstreamClient, UpstreamResponse } from '../upstream/client.js';
 import type { CallRecord } from './call-record.js';
 import { withLinksRewritten, type LinkRewriter } from './link-rewrite.js';
+import { withheldKeys } from './withheld-keys.js';
 
 export type OperationRunner = (call: CallRecord, op: Operation, input: ValidatedInput) => Promise<UpstreamResponse>;
 
@@ -43,6 +44,6 @@ export function createRunner(deps: RunnerDeps): OperationRunner {
     if (deps.rewriteLinks !== undefined) response.body = withLinksRewritten(response.body, deps.rewriteLinks, call.prefix);
     call.upstreamMs = performance.now() - started;
     call.upstreamStatus = response.statusCode;
-    return response;
+    return withheldKeys(response, op, call.client.scopes);
   };
 }

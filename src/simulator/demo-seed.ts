@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { GraphRecord, GroupAttributes, SeedGroup, SimulatorSeed, SimUser } from './model.js';
 import { GROUP_ADMIN_ROLE, PRIVATE_SCANNING_ROLE } from './membership.js';
+import { newServiceAccount } from './service-account-record.js';
 
 /** Owns the demo API key: administrator of `my_group_id` and owner of the demo threat profile. */
 export const DEMO_ADMIN_USER = 'demo_admin';
@@ -77,6 +78,7 @@ function plainGroup(id: string, organization: string, domain: string, members: S
 
 const admin = [GROUP_ADMIN_ROLE];
 
+
 /** A fresh, independent copy of the demo data every call. */
 export function demoSeed(): SimulatorSeed {
   const demoGroupMembers = [
@@ -103,7 +105,7 @@ export function demoSeed(): SimulatorSeed {
       {
         ...plainGroup(DEMO_GROUP_ID, 'Example Corp', 'example.com', demoGroupMembers),
         graphs: [graph('Phishing campaign 2025', DEMO_ADMIN_USER), graph('Ransomware infrastructure', 'user_1')],
-        service_accounts: [{ id: 'vt_enrichment', attributes: { creation_date: JAN_2024 } }],
+        service_accounts: [newServiceAccount(DEMO_GROUP_ID, 'vt_enrichment', JAN_2024)],
       },
       plainGroup(OTHER_GROUP_ID, 'Other Org', 'other.example', [
         { user: 'other_admin', roles: [...admin] },

@@ -1,6 +1,6 @@
 import { notFound } from './errors.js';
 import type { SimGroup, SimulatorState } from './model.js';
-import { isAdminMembership } from './membership.js';
+import { isAdminMembership, isGroupAdmin } from './membership.js';
 import { descriptorOf, graphObject, missingObject, serviceAccountObject } from './related-object-view.js';
 import { memberDescriptor, userObject } from './user-view.js';
 
@@ -42,7 +42,8 @@ export function listGroupRelationship(
       return form === 'objects' ? graphs : graphs.map(descriptorOf);
     }
     case 'service_accounts': {
-      const accounts = group.service_accounts.map(serviceAccountObject);
+      const admin = isGroupAdmin(group, viewer);
+      const accounts = group.service_accounts.map((account) => serviceAccountObject(account, admin));
       return form === 'objects' ? accounts : accounts.map(descriptorOf);
     }
     default:

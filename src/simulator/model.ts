@@ -51,9 +51,18 @@ export interface GraphRecord {
 }
 
 export interface ServiceAccountRecord {
+  /** `<group ID>_<service account ID>` */
   id: string;
+  /** The account's own VirusTotal key: shown to the group's administrators only. */
+  apikey: string;
   attributes: {
-    creation_date: number;
+    email: string;
+    first_name: string;
+    privileges: Record<string, Privilege>;
+    quotas: Record<string, Quota>;
+    reputation: number;
+    status: string;
+    user_since: number;
   };
 }
 
@@ -92,10 +101,15 @@ export interface SimThreatProfile {
   viewers: PrincipalDescriptor[];
 }
 
+/** Day (`YYYY-MM-DD`, UTC) -> endpoint -> calls. */
+export type DailyUsage = Map<string, Record<string, number>>;
+
 export interface SimulatorState {
   users: Map<string, SimUser>;
   groups: Map<string, SimGroup>;
   threatProfiles: Map<string, SimThreatProfile>;
+  /** API calls per account (username or service account id), counted as the simulator serves them. */
+  apiUsage: Map<string, DailyUsage>;
 }
 
 export interface SeedMember {

@@ -15,12 +15,13 @@ export function graphObject(graph: GraphRecord): RelatedObject {
   return { type: 'graph', id: graph.id, links: { self: apiUrl('graphs', graph.id) }, attributes: { ...graph.attributes } };
 }
 
-export function serviceAccountObject(account: ServiceAccountRecord): RelatedObject {
+/** `apikey` is "only visible for the administrators of the group the Service Account belongs to". */
+export function serviceAccountObject(account: ServiceAccountRecord, viewerIsGroupAdmin: boolean): RelatedObject {
   return {
     type: 'service_account',
     id: account.id,
     links: { self: apiUrl('service_accounts', account.id) },
-    attributes: { ...account.attributes },
+    attributes: { ...structuredClone(account.attributes), ...(viewerIsGroupAdmin ? { apikey: account.apikey } : {}) },
   };
 }
 

@@ -47,5 +47,5 @@ export function createState(seed: SimulatorSeed): SimulatorState {
     threatProfiles.set(profile.id, profile);
   }
 
-  return { users, groups, threatProfiles };
+  return { users, groups, threatProfiles, apiUsage: new Map() };
 }

@@ -21,6 +21,8 @@ const bodies: Record<string, unknown> = {
   patchGroupUsers: { data: [{ type: 'user', id: 'nobody', context_attributes: { add_roles: ['USER_ROLE_PRIVATE_SCANNING'] } }] },
   addThreatProfileRelationships: { data: [{ type: 'user', id: 'nobody' }] },
   deleteThreatProfileRelationships: { data: [{ type: 'user', id: 'nobody' }] },
+  createGroupServiceAccounts: { data: [{ type: 'service_account', id: 'nobody' }] },
+  patchUser: { data: { type: 'user', attributes: { quotas: { api_requests_daily: { allowed: 1 } } } } },
 };
 
 t.test('neither the VirusTotal key nor a client token appears in any output', async (t) => {

@@ -8,7 +8,7 @@ t.test('nothing but the catalog is proxied; unknown routes answer 404 NotFoundEr
   const { app, auth } = await buildTestGateway(t, { upstream: upstream.baseUrl });
   const probes: [string, string][] = [
     ['GET', '/v1/files/abc'],
-    ['GET', '/v1/users/user_1'],
+    ['DELETE', '/v1/users/user_1'], // deletes an account: never in the catalog
     ['GET', '/api/v3/groups/g'],
     ['PUT', '/v1/groups/g'],
     ['POST', '/v1/groups/g'],

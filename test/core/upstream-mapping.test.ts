@@ -11,9 +11,11 @@ const sampleBodies: Record<string, unknown> = {
   patchGroupUsers: { data: [{ type: 'user', id: 'user_1', context_attributes: { add_roles: ['USER_ROLE_PRIVATE_SCANNING'] } }] },
   addThreatProfileRelationships: { data: [{ type: 'user', id: 'user1' }] },
   deleteThreatProfileRelationships: { data: [{ type: 'group', id: 'group1' }] },
+  createGroupServiceAccounts: { data: [{ type: 'service_account', id: 'vt_enrichment' }] },
+  patchUser: { data: { type: 'user', attributes: { quotas: { api_requests_daily: { allowed: 500 } } } } },
 };
 const sampleParams: Record<string, string> = { id: 'my_group_id', user_id: 'user_1' };
-const sampleRelationship = { group: 'users', threatProfile: 'viewers' } as const;
+const sampleRelationship = { group: 'users', threatProfile: 'viewers', user: 'groups_managed', serviceAccount: undefined } as const;
 
 t.test('every operation maps one-to-one onto the same VirusTotal path and method', async (t) => {
   const upstream = await startFakeUpstream();
@@ -21,7 +23,8 @@ t.test('every operation maps one-to-one onto the same VirusTotal path and method
   const { app, auth } = await buildTestGateway(t, { upstream: upstream.baseUrl });
 
   for (const op of operations) {
-    const params: Record<string, string> = { ...sampleParams, relationship: sampleRelationship[op.resource] };
+    const relationship = sampleRelationship[op.resource];
+    const params: Record<string, string> = { ...sampleParams, ...(relationship === undefined ? {} : { relationship }) };
     const path = op.path.replace(/\{([a-z_]+)\}/g, (_m, name: string) => params[name] ?? 'x');
     const query = op.query !== undefined && 'limit' in op.query.properties ? '?limit=3&cursor=abc' : '';
     const body = sampleBodies[op.name];
@@ -34,7 +37,7 @@ t.test('every operation maps one-to-one onto the same VirusTotal path and method
     t.equal(seen?.url, `/api/v3${path.replace(/^\/v1/, '')}${query}`, `${op.name}: same path`);
     t.same(seen?.body === '' ? undefined : JSON.parse(seen?.body ?? ''), body, `${op.name}: body forwarded`);
   }
-  t.equal(operations.length, 17, '12 capability operations + users PATCH + 4 threat-profile operations');
+  t.equal(operations.length, 28, '12 capability operations + users PATCH + 4 threat-profile operations + 11 group-admin operations');
 });
 
 t.test('the key is injected and no client header is forwarded', async (t) => {

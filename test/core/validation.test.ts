@@ -69,7 +69,7 @@ const cases: BadCase[] = [
   { name: 'threat profile delete without body', method: 'DELETE', url: '/v1/threat_profiles/abc/relationships/editors', code: 'InvalidArgumentError', message: /request body is required/ },
   { name: 'threat profile delete with an empty JSON body', method: 'DELETE', url: '/v1/threat_profiles/abc/relationships/editors', body: '', code: 'InvalidArgumentError', message: /request body is required/ },
   { name: 'threat profile relationship outside the table', method: 'POST', url: '/v1/threat_profiles/abc/relationships/owner', body: json({ data: [{ type: 'user', id: 'u1' }] }), code: 'InvalidArgumentError', message: /"relationship": must be one of editors, viewers/ },
-  { name: 'group relationship outside the table', method: 'GET', url: '/v1/groups/g/api_usage', code: 'InvalidArgumentError', message: /"relationship": must be one of administrators, graphs, users, service_accounts/ },
+  { name: 'group relationship outside the table', method: 'GET', url: '/v1/groups/g/quotas', code: 'InvalidArgumentError', message: /"relationship": must be one of administrators, graphs, users, service_accounts/ },
   { name: 'too many entries', method: 'POST', url: '/v1/groups/g/relationships/users', body: json({ data: Array.from({ length: 101 }, (_, i) => ({ type: 'user', id: `u${i}@example.com` })) }), code: 'InvalidArgumentError', message: /gateway policy: at most 100 entries/ },
   { name: 'entry without a change is a policy', method: 'PATCH', url: '/v1/groups/g/relationships/users', body: json({ data: [user('u', {})] }), code: 'InvalidArgumentError', message: /gateway policy/ },
 ];

@@ -65,7 +65,7 @@ t.test('REST: what VirusTotal accepts goes through, what it would refuse is refu
       ['unknown parameter on an object GET', `/v1/groups/${G}?foo=1`, 'InvalidArgumentError', /Unknown query parameter "foo"/],
       ['parameter on a check', `/v1/groups/${G}/relationships/users/user_1?limit=5`, 'InvalidArgumentError', /Unknown query parameter "limit"/],
       ['limit above 40', `/v1/groups/${G}/users?limit=41`, 'BadRequestError', /^Limit can't be larger than 40$/],
-      ['a relationship outside the table', `/v1/groups/${G}/api_usage`, 'InvalidArgumentError', /must be one of administrators, graphs, users, service_accounts/],
+      ['a relationship outside the table', `/v1/groups/${G}/quotas`, 'InvalidArgumentError', /must be one of administrators, graphs, users, service_accounts/],
       ['an embedded relationship outside the table', `/v1/groups/${G}?relationships=users,api_usage`, 'InvalidArgumentError', /"relationships"/],
     ];
     for (const [name, path, code, message] of cases) {

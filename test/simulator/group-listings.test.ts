@@ -113,9 +113,10 @@ t.test('graphs and service_accounts', async (t) => {
   t.match(graphObjects.data[0], { type: 'graph', links: { self: /\/api\/v3\/graphs\/g/ }, attributes: { name: String } });
 
   const accounts = asListing(await call(simulator, 'GET', '/groups/my_group_id/relationships/service_accounts', { key: KEYS.member }));
-  t.strictSame(accounts.data, [{ type: 'service_account', id: 'vt_enrichment' }]);
+  t.strictSame(accounts.data, [{ type: 'service_account', id: 'my_group_id_vt_enrichment' }], 'ids are <group>_<service account>');
   const accountObjects = asListing(await call(simulator, 'GET', '/groups/my_group_id/service_accounts', { key: KEYS.member }));
-  t.match(accountObjects.data, [{ type: 'service_account', id: 'vt_enrichment', attributes: { creation_date: Number } }]);
+  t.match(accountObjects.data, [{ type: 'service_account', id: 'my_group_id_vt_enrichment', attributes: { email: String, status: 'active' } }]);
+  t.notOk('apikey' in (accountObjects.data[0]?.attributes ?? {}), 'a plain member does not see the apikey');
 
   const empty = asListing(await call(startSimulator(), 'GET', '/groups/other_group/graphs', { key: KEYS.otherAdmin }));
   t.strictSame(empty, {

@@ -4,6 +4,7 @@ import { registerGroupMembershipRoutes } from './group-membership.js';
 import { registerGroupObjectRoutes } from './group-object.js';
 import { registerGroupRoleRoutes } from './group-roles.js';
 import type { RouteContext } from './route-context.js';
+import { registerServiceAccountRoutes } from './service-accounts.js';
 import { registerThreatProfileRoutes } from './threat-profiles.js';
 import { registerUserRoutes } from './users.js';
 
@@ -16,6 +17,7 @@ export function apiRoutes(context: RouteContext) {
     registerGroupMembershipRoutes(api, context);
     registerGroupRoleRoutes(api, context);
     registerGroupListingRoutes(api, context);
+    registerServiceAccountRoutes(api, context);
     registerThreatProfileRoutes(api, context);
     registerUserRoutes(api, context);
   };

@@ -1,6 +1,10 @@
 import type { FastifyRequest } from 'fastify';
 import { authenticate } from '../auth.js';
+import { recordUsage } from '../api-usage.js';
 import type { SimulatorState } from '../model.js';
+
+// Usage is counted per route template, e.g. `/groups/:id/relationships/:relationship` (VirusTotal's names are not documented).
+const API_PATH_PREFIX = /^\/api\/v3/;
 
 export interface RouteContext {
   state: SimulatorState;
@@ -20,7 +24,9 @@ export interface RelationshipParams {
   relationship: string;
 }
 
-/** Returns the username behind the request's API key, or throws the 401 VirusTotal gives. */
+/** Returns the username behind the request's API key, or throws the 401 VirusTotal gives; counts the call as its usage. */
 export function callerOf(context: RouteContext, request: FastifyRequest): string {
-  return authenticate(request, context.apiKeys);
+  const caller = authenticate(request, context.apiKeys);
+  recordUsage(context.state, caller, request.routeOptions.url?.replace(API_PATH_PREFIX, '') ?? request.url);
+  return caller;
 }
