@@ -4,7 +4,7 @@ import { defineConfig, globalIgnores } from 'eslint/config';
 import tseslint from 'typescript-eslint';
 
 export default defineConfig(
-  globalIgnores(['dist/', '.tap/', 'coverage/']),
+  globalIgnores(['dist/', '.tap/', 'coverage/', 'test/bench/results/']),
   js.configs.recommended,
   tseslint.configs.recommended,
   {
