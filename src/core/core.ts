@@ -4,6 +4,7 @@ import { createAuthenticator } from '../access/authenticate.js';
 import type { CallerCredentials } from '../access/credentials.js';
 import { createRateLimits, type Counted } from '../access/rate-limits.js';
 import { connectRedis, waitForRedis } from '../access/redis.js';
+import { createSignedIdentities } from '../access/signed-identities.js';
 import { AuditLog } from '../audit/audit-log.js';
 import { freeBytesFor } from '../audit/free-space.js';
 import type { Operation } from '../catalog/operation.js';
@@ -41,7 +42,8 @@ export interface Core {
   readonly log: Logger;
   /** TRUST_PROXY as a list: peers whose X-Forwarded-For and trusted client header are believed. */
   readonly trustedProxies: readonly string[];
-  authenticate(credentials: CallerCredentials): Client;
+  /** Synchronous for static client tokens; a promise for signed tokens (OIDC JWT, front-gateway assertion). */
+  authenticate(credentials: CallerCredentials): Client | Promise<Client>;
   /** Calls nobody answers for (unauthenticated, unknown routes), limited per source address. */
   readonly anonymous: AnonymousLimit;
   /** Counts one call against the client's budget for the operation; gives the RateLimit headers or throws 429. */
@@ -123,6 +125,7 @@ export async function createCore(config: RuntimeConfig, deps: CoreDeps): Promise
   const keyOwners = new KeyOwnerDirectory(upstream, config.vtApiKey, { username: config.keyOwner, groups: listOf(config.keyOwnerGroups) }, log);
   void keyOwners.owner();
   const metrics = new GatewayMetrics();
+  const identities = createSignedIdentities(config, clients, metrics.registry, log);
   const auditLog = audit;
   // Metrics and readiness learn of every line written or lost from the audit log itself, whichever channel sent it.
   const unobserve = auditLog.observe({
@@ -151,7 +154,13 @@ export async function createCore(config: RuntimeConfig, deps: CoreDeps): Promise
     metrics,
     log,
     trustedProxies,
-    authenticate: createAuthenticator({ registry: clients, trustProxy: [...trustedProxies], trustedClientHeader: config.trustedClientHeader }),
+    authenticate: createAuthenticator({
+      registry: clients,
+      trustProxy: [...trustedProxies],
+      trustedClientHeader: config.trustedClientHeader,
+      ...(identities.assertions === undefined ? {} : { assertions: identities.assertions }),
+      ...(identities.bearerJwts === undefined ? {} : { bearerJwts: identities.bearerJwts }),
+    }),
     admit: (client, op) => limits.client(client, op.budget),
     run: createRunner({
       upstream,
@@ -179,7 +188,7 @@ export async function createCore(config: RuntimeConfig, deps: CoreDeps): Promise
       auditLog.enqueue(auditEntryOf(call, status), done);
     },
     readiness() {
-      const failures: ReadinessFailures = {};
+      const failures: ReadinessFailures = identities.notReady();
       if (!auditLog.isWritable() || auditLog.lastWriteFailed) failures.auditLog = 'audit log not writable';
       const free = auditFile === null || config.auditMinFreeBytes === 0 ? null : freeBytesFor(auditFile);
       if (free !== null && free < config.auditMinFreeBytes) {

@@ -43,7 +43,7 @@ export async function buildMcpApp(core: Core, opts: { logger: FastifyBaseLogger 
   const tools = buildToolCatalog(core.operations);
   await app.register(async (scope) => {
     scope.addHook('onRequest', async (request) => {
-      callOf(request).client = core.authenticate(readCredentials(request.headers, request.socket.remoteAddress, core.config.trustedClientHeader));
+      callOf(request).client = await core.authenticate(readCredentials(request.headers, request.socket.remoteAddress, core.config));
     });
     scope.post(MCP_PATH, (request, reply) => serveMcpPost(request, reply, core, tools));
     scope.route({

@@ -1,5 +1,5 @@
 import { readFileSync, statSync } from 'node:fs';
-import type { Client, ClientWithDigest } from './client.js';
+import type { Client, ClientRecord } from './client.js';
 import { parseClientsFile } from './clients-file.js';
 import { tokenDigest } from './token.js';
 
@@ -19,6 +19,7 @@ interface ClientsFileSource {
 interface ClientIndex {
   byDigest: ReadonlyMap<string, Client>;
   byId: ReadonlyMap<string, Client>;
+  bySubject: ReadonlyMap<string, Client>;
 }
 
 /** The clients allowed to call the gateway, found by token or by id; optionally kept in step with the clients file. */
@@ -47,7 +48,7 @@ export class ClientRegistry {
   }
 
   /** A registry without a file. A client given without `tokenSha256` can only be found by id. */
-  static fromClients(clients: ReadonlyArray<Client & { tokenSha256?: string }>): ClientRegistry {
+  static fromClients(clients: readonly ClientRecord[]): ClientRegistry {
     return new ClientRegistry(indexClients(clients), undefined);
   }
 
@@ -65,6 +66,11 @@ export class ClientRegistry {
 
   findById(id: string): Client | undefined {
     return this.#index.byId.get(id);
+  }
+
+  /** The client whose entry's `oidcSubject` is this identity-provider id. */
+  findByOidcSubject(subject: string): Client | undefined {
+    return this.#index.bySubject.get(subject);
   }
 
   /** Re-reads the file. When it is unreadable or invalid, logs why, keeps the current clients and returns false. */
@@ -117,7 +123,7 @@ function fileVersion(path: string): string {
   }
 }
 
-function readClientsFile(path: string): ClientWithDigest[] {
+function readClientsFile(path: string): ClientRecord[] {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
@@ -131,18 +137,23 @@ function readClientsFile(path: string): ClientWithDigest[] {
 }
 
 /** Throws on a duplicate id or token digest, naming only the client id. */
-function indexClients(clients: ReadonlyArray<Client & { tokenSha256?: string }>): ClientIndex {
+function indexClients(clients: readonly ClientRecord[]): ClientIndex {
   const byDigest = new Map<string, Client>();
   const byId = new Map<string, Client>();
-  for (const { tokenSha256, ...fields } of clients) {
+  const bySubject = new Map<string, Client>();
+  for (const { tokenSha256, oidcSubject, ...fields } of clients) {
     const client: Client = Object.freeze(fields);
     if (byId.has(client.id)) throw new Error(`duplicate client id ${client.id}`);
     byId.set(client.id, client);
+    if (oidcSubject !== undefined) {
+      if (bySubject.has(oidcSubject)) throw new Error(`client ${client.id}: same oidcSubject as client ${bySubject.get(oidcSubject)?.id ?? ''}`);
+      bySubject.set(oidcSubject, client);
+    }
     if (tokenSha256 === undefined) continue;
     if (!/^[0-9a-f]{64}$/i.test(tokenSha256)) throw new Error(`client ${client.id}: tokenSha256 must be 64 hex characters`);
     const digest = tokenSha256.toLowerCase();
     if (byDigest.has(digest)) throw new Error(`client ${client.id}: same token as client ${byDigest.get(digest)?.id ?? ''}`);
     byDigest.set(digest, client);
   }
-  return { byDigest, byId };
+  return { byDigest, byId, bySubject };
 }

@@ -13,3 +13,10 @@ export interface Client {
 
 /** A client together with the lowercase hex SHA-256 of its token, as the registry indexes it. */
 export type ClientWithDigest = Client & { tokenSha256: string };
+
+/**
+ * A clients-file entry as the registry indexes it: by its token's digest when it has a token, and by `oidcSubject`
+ * when the identity provider names it by an id that does not fit the gateway's id pattern. An entry without a
+ * digest is reached only by a signed token (OIDC, front-gateway assertion) or the trusted client header.
+ */
+export type ClientRecord = Client & { tokenSha256?: string; oidcSubject?: string };

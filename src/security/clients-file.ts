@@ -1,7 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { Value, ValueErrorType, type ValueError } from '@sinclair/typebox/value';
 import { scopes } from '../catalog/operation.js';
-import type { ClientWithDigest } from './client.js';
+import type { ClientRecord } from './client.js';
 
 // Every schema below carries `problem`, an option of this module's own: what to tell the operator when a value
 // fails that schema. `{value}` is replaced by the offending value; the token digest's message never shows it.
@@ -28,7 +28,10 @@ const PerMinute = Type.Integer({ minimum: 1, maximum: maxPerMinute, problem: `mu
 export const ClientEntry = Type.Object(
   {
     id: ClientId,
-    tokenSha256: TokenSha256,
+    tokenSha256: Type.Optional(TokenSha256),
+    oidcSubject: Type.Optional(
+      Type.String({ pattern: '^[\\x21-\\x7e]{1,256}$', problem: 'must be 1 to 256 printable characters without spaces, got {value}' }),
+    ),
     scopes: Type.Array(ScopeName, { uniqueItems: true, problem: 'must be a list of scopes' }),
     groups: Allowlist,
     threatProfiles: Allowlist,
@@ -55,7 +58,7 @@ export interface EntryProblem {
   problem: string;
 }
 
-export type ClientsFileResult = { ok: true; clients: ClientWithDigest[] } | { ok: false; error: string };
+export type ClientsFileResult = { ok: true; clients: ClientRecord[] } | { ok: false; error: string };
 
 /** Parses and validates the clients file's text. The error is one line naming the entry and the field. */
 export function parseClientsFile(text: string): ClientsFileResult {
@@ -70,9 +73,10 @@ export function parseClientsFile(text: string): ClientsFileResult {
   if (fileError !== undefined) return { ok: false, error: joinParts(fileError.field, fileError.problem) };
 
   const entries = (file as { clients: unknown[] }).clients;
-  const clients: ClientWithDigest[] = [];
+  const clients: ClientRecord[] = [];
   const indexById = new Map<string, number>();
   const indexByDigest = new Map<string, number>();
+  const indexBySubject = new Map<string, number>();
   for (const [index, entry] of entries.entries()) {
     const label = entryLabel(index, entry);
     const problem = checkClientEntry(entry);
@@ -81,13 +85,16 @@ export function parseClientsFile(text: string): ClientsFileResult {
     const client = toClient(entry as ClientEntry);
     const sameId = indexById.get(client.id);
     if (sameId !== undefined) return { ok: false, error: joinParts(label, 'id', `duplicate of clients[${sameId}]`) };
-    const sameDigest = indexByDigest.get(client.tokenSha256);
+    const sameDigest = client.tokenSha256 === undefined ? undefined : indexByDigest.get(client.tokenSha256);
     if (sameDigest !== undefined) {
       const other = clients[sameDigest]?.id ?? '';
       return { ok: false, error: joinParts(label, 'tokenSha256', `same token as clients[${sameDigest}] (${other})`) };
     }
+    const sameSubject = client.oidcSubject === undefined ? undefined : indexBySubject.get(client.oidcSubject);
+    if (sameSubject !== undefined) return { ok: false, error: joinParts(label, 'oidcSubject', `duplicate of clients[${sameSubject}]`) };
     indexById.set(client.id, index);
-    indexByDigest.set(client.tokenSha256, index);
+    if (client.tokenSha256 !== undefined) indexByDigest.set(client.tokenSha256, index);
+    if (client.oidcSubject !== undefined) indexBySubject.set(client.oidcSubject, index);
     clients.push(client);
   }
   return { ok: true, clients };
@@ -104,10 +111,11 @@ export function checkClientEntry(entry: unknown): EntryProblem | undefined {
   return undefined;
 }
 
-function toClient(entry: ClientEntry): ClientWithDigest {
+function toClient(entry: ClientEntry): ClientRecord {
   return {
     id: entry.id,
-    tokenSha256: entry.tokenSha256.toLowerCase(),
+    ...(entry.tokenSha256 === undefined ? {} : { tokenSha256: entry.tokenSha256.toLowerCase() }),
+    ...(entry.oidcSubject === undefined ? {} : { oidcSubject: entry.oidcSubject }),
     scopes: new Set(entry.scopes),
     groups: allowlist(entry.groups),
     threatProfiles: allowlist(entry.threatProfiles),
