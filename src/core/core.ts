@@ -14,6 +14,7 @@ import { auditUnavailable } from '../errors.js';
 import { GatewayMetrics } from '../metrics/metrics.js';
 import type { Client } from '../security/client.js';
 import { ClientRegistry } from '../security/client-registry.js';
+import { watchedApiKey } from '../upstream/api-key-metrics.js';
 import { UpstreamClient } from '../upstream/client.js';
 import { version } from '../version.js';
 import { createAnonymousLimit, type AnonymousLimit } from './anonymous-limit.js';
@@ -106,9 +107,12 @@ export async function createCore(config: RuntimeConfig, deps: CoreDeps): Promise
     failOpen: config.rateLimitFailOpen,
     ...(redis === undefined ? {} : { redis }),
   });
+  const metrics = new GatewayMetrics();
+  const apiKey = watchedApiKey(config, log, metrics.registry);
+  closers.push(() => apiKey.close());
   const upstream = new UpstreamClient({
     baseUrl: config.vtApiBaseUrl,
-    apiKey: config.vtApiKey,
+    apiKey,
     userAgent: `vt-access-gateway/${version}`,
     connectTimeoutMs: config.upstreamConnectTimeoutMs,
     headersTimeoutMs: config.upstreamHeadersTimeoutMs,
@@ -122,9 +126,9 @@ export async function createCore(config: RuntimeConfig, deps: CoreDeps): Promise
   closers.push(() => upstream.close());
 
   const trustedProxies = listOf(config.trustProxy);
-  const keyOwners = new KeyOwnerDirectory(upstream, config.vtApiKey, { username: config.keyOwner, groups: listOf(config.keyOwnerGroups) }, log);
+  const keyOwners = new KeyOwnerDirectory(upstream, () => apiKey.current, { username: config.keyOwner, groups: listOf(config.keyOwnerGroups) }, log);
   void keyOwners.owner();
-  const metrics = new GatewayMetrics();
+  apiKey.onSwitch(() => keyOwners.relookUp());
   const identities = createSignedIdentities(config, clients, metrics.registry, log);
   const auditLog = audit;
   // Metrics and readiness learn of every line written or lost from the audit log itself, whichever channel sent it.
