@@ -1,8 +1,8 @@
 import proxyAddr from 'proxy-addr';
-import { GatewayError } from '../errors.js';
 import type { Client } from '../security/client.js';
 import type { ClientRegistry } from '../security/client-registry.js';
 import { tokenPrefix } from '../security/token.js';
+import { credentialsRequired, invalidCredential } from './challenge.js';
 import type { CallerCredentials } from './credentials.js';
 import type { JwtClients } from './jwt-clients.js';
 
@@ -38,29 +38,27 @@ export function createAuthenticator(opts: AuthenticatorOptions): Authenticator {
     if (assertions !== undefined && assertion !== undefined) return assertions(assertion);
     if (opts.trustedClientHeader !== '' && trustedClientId !== undefined && peerIsTrusted(peerAddress, 0)) {
       const client = opts.registry.findById(trustedClientId);
-      if (client === undefined) throw new GatewayError('GW_ERR_WRONG_CREDENTIALS', 'Unknown client id in the trusted client header');
+      if (client === undefined) throw invalidCredential('Unknown client id in the trusted client header');
       return client;
     }
     if ((authorization === undefined || authorization === '') && apiKey !== undefined) {
       const client = apiKey.length > STATIC_TOKEN_LENGTH ? undefined : opts.registry.findByToken(apiKey);
       if (client === undefined) {
-        throw new GatewayError(
-          'GW_ERR_WRONG_CREDENTIALS',
+        throw invalidCredential(
           'x-apikey holds no client token of this gateway: send the token the gateway issued you (vtgw_...), never a VirusTotal API key',
         );
       }
       return client;
     }
     if (authorization === undefined || authorization === '') {
-      throw new GatewayError(
-        'GW_ERR_AUTH_REQUIRED',
+      throw credentialsRequired(
         'No credentials: send "Authorization: Bearer <client token>" (or the client token in x-apikey, as VirusTotal\'s clients do)',
       );
     }
     const token = BEARER.exec(authorization)?.[1];
     if (token !== undefined && bearerJwts !== undefined && !token.startsWith(tokenPrefix)) return bearerJwts(token);
     const client = token === undefined || token.length > STATIC_TOKEN_LENGTH ? undefined : opts.registry.findByToken(token);
-    if (client === undefined) throw new GatewayError('GW_ERR_WRONG_CREDENTIALS', 'Wrong client token');
+    if (client === undefined) throw invalidCredential('Wrong client token');
     return client;
   };
 }

@@ -1,8 +1,8 @@
 import { errors, jwtVerify, type JWTPayload } from 'jose';
 import { scopes as gatewayScopes, type Scope } from '../catalog/operation.js';
-import { GatewayError } from '../errors.js';
 import type { Client } from '../security/client.js';
 import type { ClientRegistry } from '../security/client-registry.js';
+import { invalidCredential } from './challenge.js';
 import { KeySetUnavailable, type RemoteKeySet } from './key-set.js';
 
 export interface JwtClientsOptions {
@@ -42,12 +42,12 @@ export function createJwtClients(opts: JwtClientsOptions): JwtClients {
         requiredClaims: ['exp'],
       }));
     } catch (err) {
-      throw new GatewayError('GW_ERR_WRONG_CREDENTIALS', `The ${opts.kind} was refused: ${whyRefused(err)}`);
+      throw invalidCredential(`The ${opts.kind} was refused: ${whyRefused(err)}`);
     }
     const named = payload[opts.clientClaim];
     const client = typeof named === 'string' && named !== '' ? (opts.registry.findById(named) ?? opts.registry.findByOidcSubject(named)) : undefined;
     if (client === undefined) {
-      throw new GatewayError('GW_ERR_WRONG_CREDENTIALS', `The ${opts.kind} is valid but its ${opts.clientClaim} claim names no client of this gateway`);
+      throw invalidCredential(`The ${opts.kind} is valid but its ${opts.clientClaim} claim names no client of this gateway`);
     }
     const granted = grantedScopes(payload, scopeClaims);
     return granted === undefined ? client : Object.freeze({ ...client, scopes: narrowed(client.scopes, granted) });

@@ -231,3 +231,23 @@ t.test('MCP takes the same JWTs', async (t) => {
   await client.close();
   await t.rejects(stack.connect(await idp.sign({ sub: 'svc-mcp' }, { audience: 'elsewhere' })), 'a token for another audience does not');
 });
+
+t.test('every 401 carries a Bearer challenge; invalid_token only when a credential was sent (REST and MCP)', async (t) => {
+  const { idp, app } = await setUp(t);
+  const none = await get(app, '/v1/groups/g', {});
+  t.equal(none.headers['www-authenticate'], 'Bearer realm="vt-access-gateway"', 'nothing sent: no error code');
+  const expired = await get(app, '/v1/groups/g', bearer(await idp.sign({ sub: 'svc-reader' }, { expiresIn: Math.floor(Date.now() / 1000) - 3600 })));
+  t.match(expired.headers['www-authenticate'], /^Bearer realm="vt-access-gateway", error="invalid_token", error_description="The token was refused: it has expired"$/);
+  const wrong = await get(app, '/v1/groups/g', bearer('vtgw_wrong'));
+  t.match(wrong.headers['www-authenticate'], /error="invalid_token"/);
+
+  const stack = await startMcpStack(t, { config: { oidcIssuer: idp.issuer, oidcAudience: AUDIENCE } });
+  const mcp = await fetch(stack.url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', authorization: 'Bearer not-a-jwt' },
+    body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list' }),
+  });
+  t.equal(mcp.status, 401);
+  t.match(mcp.headers.get('www-authenticate'), /^Bearer realm="vt-access-gateway", error="invalid_token"/);
+  await mcp.body?.cancel();
+});
