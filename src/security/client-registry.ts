@@ -17,7 +17,7 @@ interface ClientsFileSource {
 }
 
 interface ClientIndex {
-  byDigest: ReadonlyMap<string, Client>;
+  byDigest: ReadonlyMap<string, { client: Client; notAfter: number | undefined }>;
   byId: ReadonlyMap<string, Client>;
   bySubject: ReadonlyMap<string, Client>;
 }
@@ -61,7 +61,9 @@ export class ClientRegistry {
   // digest shares. SHA-256 being preimage-resistant, an attacker cannot choose tokens to steer their digests
   // towards a stored one, so that leaks nothing usable; and a digest itself is not accepted as a token.
   findByToken(token: string): Client | undefined {
-    return this.#index.byDigest.get(tokenDigest(token));
+    const found = this.#index.byDigest.get(tokenDigest(token));
+    if (found === undefined || (found.notAfter !== undefined && !(Date.now() <= found.notAfter))) return undefined;
+    return found.client;
   }
 
   findById(id: string): Client | undefined {
@@ -138,10 +140,10 @@ function readClientsFile(path: string): ClientRecord[] {
 
 /** Throws on a duplicate id or token digest, naming only the client id. */
 function indexClients(clients: readonly ClientRecord[]): ClientIndex {
-  const byDigest = new Map<string, Client>();
+  const byDigest = new Map<string, { client: Client; notAfter: number | undefined }>();
   const byId = new Map<string, Client>();
   const bySubject = new Map<string, Client>();
-  for (const { tokenSha256, oidcSubject, ...fields } of clients) {
+  for (const { tokenSha256, tokens, oidcSubject, ...fields } of clients) {
     const client: Client = Object.freeze(fields);
     if (byId.has(client.id)) throw new Error(`duplicate client id ${client.id}`);
     byId.set(client.id, client);
@@ -149,11 +151,13 @@ function indexClients(clients: readonly ClientRecord[]): ClientIndex {
       if (bySubject.has(oidcSubject)) throw new Error(`client ${client.id}: same oidcSubject as client ${bySubject.get(oidcSubject)?.id ?? ''}`);
       bySubject.set(oidcSubject, client);
     }
-    if (tokenSha256 === undefined) continue;
-    if (!/^[0-9a-f]{64}$/i.test(tokenSha256)) throw new Error(`client ${client.id}: tokenSha256 must be 64 hex characters`);
-    const digest = tokenSha256.toLowerCase();
-    if (byDigest.has(digest)) throw new Error(`client ${client.id}: same token as client ${byDigest.get(digest)?.id ?? ''}`);
-    byDigest.set(digest, client);
+    for (const { sha256, notAfter } of [...(tokenSha256 === undefined ? [] : [{ sha256: tokenSha256 }]), ...(tokens ?? [])]) {
+      if (!/^[0-9a-f]{64}$/i.test(sha256)) throw new Error(`client ${client.id}: tokenSha256 must be 64 hex characters`);
+      const digest = sha256.toLowerCase();
+      const other = byDigest.get(digest);
+      if (other !== undefined) throw new Error(`client ${client.id}: same token as client ${other.client.id}`);
+      byDigest.set(digest, { client, notAfter });
+    }
   }
   return { byDigest, byId, bySubject };
 }

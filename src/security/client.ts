@@ -19,4 +19,11 @@ export type ClientWithDigest = Client & { tokenSha256: string };
  * when the identity provider names it by an id that does not fit the gateway's id pattern. An entry without a
  * digest is reached only by a signed token (OIDC, front-gateway assertion) or the trusted client header.
  */
-export type ClientRecord = Client & { tokenSha256?: string; oidcSubject?: string };
+export type ClientRecord = Client & { tokenSha256?: string; tokens?: TokenRecord[]; oidcSubject?: string };
+
+/** One of a client's tokens, by digest; during a rotation the old one carries the time it stops working. */
+export interface TokenRecord {
+  sha256: string;
+  /** Epoch milliseconds after which the token is refused; undefined: never. */
+  notAfter?: number;
+}

@@ -1,7 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { Value, ValueErrorType, type ValueError } from '@sinclair/typebox/value';
 import { scopes } from '../catalog/operation.js';
-import type { ClientRecord } from './client.js';
+import type { ClientRecord, TokenRecord } from './client.js';
 
 // Every schema below carries `problem`, an option of this module's own: what to tell the operator when a value
 // fails that schema. `{value}` is replaced by the offending value; the token digest's message never shows it.
@@ -13,6 +13,15 @@ const TokenSha256 = Type.String({
   pattern: '^[0-9a-fA-F]{64}$',
   problem: 'must be the SHA-256 of the token as 64 hex characters',
 });
+const TokenEntry = Type.Object(
+  {
+    sha256: TokenSha256,
+    notAfter: Type.Optional(
+      Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?Z$', problem: 'must be a UTC time like 2026-12-31T23:59:59Z, got {value}' }),
+    ),
+  },
+  { additionalProperties: false, problem: 'must be an object {"sha256": ..., "notAfter"?: ...}' },
+);
 const ScopeName = Type.Union(
   scopes.map((scope) => Type.Literal(scope)),
   { problem: `unknown scope {value} (known: ${scopes.join(', ')})` },
@@ -29,6 +38,7 @@ export const ClientEntry = Type.Object(
   {
     id: ClientId,
     tokenSha256: Type.Optional(TokenSha256),
+    tokens: Type.Optional(Type.Array(TokenEntry, { minItems: 1, problem: 'must be a non-empty list of {"sha256", "notAfter"?}' })),
     oidcSubject: Type.Optional(
       Type.String({ pattern: '^[\\x21-\\x7e]{1,256}$', problem: 'must be 1 to 256 printable characters without spaces, got {value}' }),
     ),
@@ -85,15 +95,22 @@ export function parseClientsFile(text: string): ClientsFileResult {
     const client = toClient(entry as ClientEntry);
     const sameId = indexById.get(client.id);
     if (sameId !== undefined) return { ok: false, error: joinParts(label, 'id', `duplicate of clients[${sameId}]`) };
-    const sameDigest = client.tokenSha256 === undefined ? undefined : indexByDigest.get(client.tokenSha256);
-    if (sameDigest !== undefined) {
-      const other = clients[sameDigest]?.id ?? '';
-      return { ok: false, error: joinParts(label, 'tokenSha256', `same token as clients[${sameDigest}] (${other})`) };
+    const digests: [string, string][] = [
+      ...(client.tokenSha256 === undefined ? [] : [['tokenSha256', client.tokenSha256] as [string, string]]),
+      ...(client.tokens ?? []).map((token, n): [string, string] => [`tokens[${n}]`, token.sha256]),
+    ];
+    const seenHere = new Set<string>();
+    for (const [field, digest] of digests) {
+      const sameDigest = seenHere.has(digest) ? index : indexByDigest.get(digest);
+      seenHere.add(digest);
+      if (sameDigest === undefined) continue;
+      const other = sameDigest === index ? 'another token of this entry' : `clients[${sameDigest}] (${clients[sameDigest]?.id ?? ''})`;
+      return { ok: false, error: joinParts(label, field, `same token as ${other}`) };
     }
     const sameSubject = client.oidcSubject === undefined ? undefined : indexBySubject.get(client.oidcSubject);
     if (sameSubject !== undefined) return { ok: false, error: joinParts(label, 'oidcSubject', `duplicate of clients[${sameSubject}]`) };
     indexById.set(client.id, index);
-    if (client.tokenSha256 !== undefined) indexByDigest.set(client.tokenSha256, index);
+    for (const [, digest] of digests) indexByDigest.set(digest, index);
     if (client.oidcSubject !== undefined) indexBySubject.set(client.oidcSubject, index);
     clients.push(client);
   }
@@ -105,6 +122,9 @@ export function checkClientEntry(entry: unknown): EntryProblem | undefined {
   const problem = firstProblem(ClientEntry, entry);
   if (problem !== undefined) return problem;
   const valid = entry as ClientEntry;
+  for (const [n, token] of (valid.tokens ?? []).entries()) {
+    if (token.notAfter !== undefined && Number.isNaN(Date.parse(token.notAfter))) return { field: `tokens[${n}].notAfter`, problem: 'is no real time' };
+  }
   for (const field of ['groups', 'threatProfiles'] as const) {
     if (valid[field].includes('*') && valid[field].length > 1) return { field, problem: '"*" must be the only entry' };
   }
@@ -112,9 +132,14 @@ export function checkClientEntry(entry: unknown): EntryProblem | undefined {
 }
 
 function toClient(entry: ClientEntry): ClientRecord {
+  const tokens: TokenRecord[] = (entry.tokens ?? []).map(({ sha256, notAfter }) => ({
+    sha256: sha256.toLowerCase(),
+    ...(notAfter === undefined ? {} : { notAfter: Date.parse(notAfter) }),
+  }));
   return {
     id: entry.id,
     ...(entry.tokenSha256 === undefined ? {} : { tokenSha256: entry.tokenSha256.toLowerCase() }),
+    ...(tokens.length === 0 ? {} : { tokens }),
     ...(entry.oidcSubject === undefined ? {} : { oidcSubject: entry.oidcSubject }),
     scopes: new Set(entry.scopes),
     groups: allowlist(entry.groups),
