@@ -18,3 +18,10 @@ export function invalidCredential(message: string): GatewayError {
     'www-authenticate': `Bearer realm="${realm}", error="invalid_token", error_description="${quotable(message)}"`,
   });
 }
+
+/** 403 for a client that lacks a scope: the challenge names it (RFC 6750 §3.1 insufficient_scope). */
+export function insufficientScope(scope: string, message: string): GatewayError {
+  return new GatewayError('GW_ERR_FORBIDDEN', message, {
+    'www-authenticate': `Bearer realm="${realm}", error="insufficient_scope", scope="${quotable(scope)}"`,
+  });
+}

@@ -240,6 +240,9 @@ t.test('every 401 carries a Bearer challenge; invalid_token only when a credenti
   t.match(expired.headers['www-authenticate'], /^Bearer realm="vt-access-gateway", error="invalid_token", error_description="The token was refused: it has expired"$/);
   const wrong = await get(app, '/v1/groups/g', bearer('vtgw_wrong'));
   t.match(wrong.headers['www-authenticate'], /error="invalid_token"/);
+  const narrowed = await get(app, '/v1/threat_profiles/tp/relationships/editors', bearer(await idp.sign({ sub: 'svc-reader', scope: 'groups:read' })));
+  t.equal(narrowed.statusCode, 403);
+  t.equal(narrowed.headers['www-authenticate'], 'Bearer realm="vt-access-gateway", error="insufficient_scope", scope="threat_profiles:read"');
 
   const stack = await startMcpStack(t, { config: { oidcIssuer: idp.issuer, oidcAudience: AUDIENCE } });
   const mcp = await fetch(stack.url, {
