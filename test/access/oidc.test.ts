@@ -251,6 +251,11 @@ t.test('every 401 carries a Bearer challenge; invalid_token only when a credenti
     body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list' }),
   });
   t.equal(mcp.status, 401);
-  t.match(mcp.headers.get('www-authenticate'), /^Bearer realm="vt-access-gateway", error="invalid_token"/);
+  const origin = new URL(stack.url).origin;
+  t.match(mcp.headers.get('www-authenticate'), /^Bearer realm="vt-access-gateway", error="invalid_token", error_description="[^"]*", resource_metadata="(.*)"$/);
+  t.match(mcp.headers.get('www-authenticate'), `resource_metadata="${origin}/.well-known/oauth-protected-resource"`);
   await mcp.body?.cancel();
+  const metadata = await fetch(`${origin}/.well-known/oauth-protected-resource`);
+  t.equal(metadata.status, 200, 'RFC 9728 metadata, without credentials');
+  t.match(await metadata.json(), { resource: stack.url, authorization_servers: [idp.issuer] });
 });
