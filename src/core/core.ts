@@ -56,6 +56,8 @@ export interface Core {
    */
   record(call: CallRecord, status: number, done: (err: Error | null) => void): void;
   readiness(): ReadinessFailures;
+  /** What is degraded without failing readiness: an identity provider unreachable, the key file unusable. */
+  readinessNotes(): Record<string, string>;
   close(): Promise<void>;
 }
 
@@ -201,6 +203,11 @@ export async function createCore(config: RuntimeConfig, deps: CoreDeps): Promise
       if (upstream.circuitState === 'open') failures.upstream = 'circuit to VirusTotal is open';
       if (sharedRedis !== undefined && sharedRedis.status !== 'ready') failures.redis = `redis ${sharedRedis.status}`;
       return failures;
+    },
+    readinessNotes() {
+      const notes = identities.degraded();
+      if (apiKey.problem !== undefined) notes.virusTotalKey = `VIRUSTOTAL_API_KEY_FILE unusable, the last good key stays in use: ${apiKey.problem}`;
+      return notes;
     },
     async close() {
       for (const close of closers.reverse()) await close();

@@ -214,7 +214,9 @@ t.test('readiness waits for the first key set; an IdP outage after that is a met
   const unknownKid = await get(app, '/v1/groups/g', bearer(await idp.sign({ sub: 'svc-reader' }, { kid: 'new-kid' })));
   t.equal(unknownKid.statusCode, 401);
   t.equal((await get(app, '/v1/groups/g', bearer(token))).statusCode, 200, 'cached keys keep working while the IdP is down');
-  t.equal((await app.inject({ method: 'GET', url: '/readyz' })).statusCode, 200, 'readiness does not fail');
+  const degraded = await app.inject({ method: 'GET', url: '/readyz' });
+  t.equal(degraded.statusCode, 200, 'readiness does not fail');
+  t.match(degraded.json(), { status: 'ready', notes: { oidc: /unreachable, cached keys in use/ } }, 'but its body says so');
   t.match(await core.metrics.registry.metrics(), /vtgw_identity_keys_unreachable\{source="oidc"\} 1/);
 });
 

@@ -79,6 +79,9 @@ t.test('an empty or missing key file keeps the last good key', async (t) => {
   t.equal((await app.inject({ method: 'GET', url: '/v1/groups/g', headers: auth })).statusCode, 200);
   t.equal(upstream.seen.at(-1)?.headers['x-apikey'], OLD_KEY, 'still the old key');
   t.match(await core.metrics.registry.metrics(), /vtgw_upstream_key_file_unusable 1/);
+  const ready = await app.inject({ method: 'GET', url: '/readyz' });
+  t.equal(ready.statusCode, 200);
+  t.match(ready.json(), { notes: { virusTotalKey: /is empty/ } }, 'readiness says so without failing');
   rmSync(path);
   await sleep(1300);
   t.equal((await app.inject({ method: 'GET', url: '/v1/groups/g', headers: auth })).statusCode, 200);
