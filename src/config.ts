@@ -29,6 +29,11 @@ export const settings = {
     secret: true,
     doc: 'The VirusTotal API key the gateway injects. Required. Also read from the file named by `VIRUSTOTAL_API_KEY_FILE`.',
   },
+  vtApiKeyFile: {
+    env: 'VIRUSTOTAL_API_KEY_FILE',
+    schema: Type.String({ minLength: 1 }),
+    doc: 'File holding the VirusTotal API key. Re-read when it changes and on SIGHUP: new requests switch to the new key, in-flight ones finish with the old; a broken or empty file keeps the last good key.',
+  },
   keyOwner: {
     env: 'VIRUSTOTAL_KEY_OWNER',
     schema: Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9_.@+-]{0,127}$' }),
@@ -122,6 +127,77 @@ export const settings = {
     schema: Type.String({ pattern: '^[a-z0-9-]{1,64}$' }),
     default: '',
     doc: 'Header carrying an already-authenticated client id (e.g. `x-authenticated-client`), honoured only from `TRUST_PROXY` peers. Empty: off.',
+  },
+  oidcIssuer: {
+    env: 'OIDC_ISSUER',
+    schema: Type.String({ pattern: '^https?://[^\\s?#]+$' }),
+    doc: "Issuer of the corporate identity provider (e.g. `https://login.example.com/realms/corp`): turns on JWT bearer tokens. Every token's `iss` must equal it; its key set is found by discovery unless `OIDC_JWKS_URL` is set.",
+  },
+  oidcAudience: {
+    env: 'OIDC_AUDIENCE',
+    schema: Type.String({ minLength: 1, maxLength: 512 }),
+    doc: 'Audience a JWT must name in `aud` (this gateway). Required with `OIDC_ISSUER`: a token for another audience, or without one, is refused.',
+  },
+  oidcJwksUrl: {
+    env: 'OIDC_JWKS_URL',
+    schema: Type.String({ pattern: '^https?://[^\\s#]+$' }),
+    doc: "The identity provider's JWKS URL. Unset: `jwks_uri` from `OIDC_ISSUER`/.well-known/openid-configuration.",
+  },
+  oidcAlgorithms: {
+    env: 'OIDC_ALGORITHMS',
+    schema: Type.String({ pattern: '^\\s*(RS256|RS384|RS512|PS256|PS384|PS512|ES256|ES384|ES512|EdDSA|Ed25519)(\\s*,\\s*(RS256|RS384|RS512|PS256|PS384|PS512|ES256|ES384|ES512|EdDSA|Ed25519))*\\s*$' }),
+    default: 'RS256,PS256,ES256,EdDSA',
+    doc: 'Comma-separated signature algorithms a JWT (or front-gateway assertion) may use. Asymmetric only: `none` and HMAC are never accepted.',
+  },
+  oidcClientClaim: {
+    env: 'OIDC_CLIENT_CLAIM',
+    schema: Type.String({ pattern: '^[A-Za-z0-9_:.-]{1,64}$' }),
+    default: 'sub',
+    doc: "Claim naming the client (`sub`; `azp`, `client_id` or Okta's `cid` where the IdP puts the client there). Its value equals a clients-file entry's `id` or `oidcSubject`; no such entry: 401.",
+  },
+  oidcScopesClaim: {
+    env: 'OIDC_SCOPES_CLAIM',
+    schema: Type.String({ pattern: '^[A-Za-z0-9_:.-]{0,64}$' }),
+    default: '',
+    doc: "A further claim listing scopes (e.g. Entra's `roles`), read besides `scope` and `scp`. A token's scopes narrow its entry's scopes, never widen them.",
+  },
+  oidcClockToleranceSec: {
+    env: 'OIDC_CLOCK_TOLERANCE_SEC',
+    schema: Type.Integer({ minimum: 0, maximum: 300 }),
+    default: 30,
+    doc: 'Clock skew allowed when checking `exp` and `nbf` of a JWT or assertion (`exp` is always required).',
+  },
+  oidcJwksCooldownMs: {
+    env: 'OIDC_JWKS_COOLDOWN_MS',
+    schema: Millis,
+    default: 30000,
+    doc: 'Least time between two key-set fetches caused by a token whose `kid` is unknown, so made-up key ids cannot flood the IdP.',
+  },
+  assertionHeader: {
+    env: 'ASSERTION_HEADER',
+    schema: Type.String({ pattern: '^[a-z0-9-]{1,64}$' }),
+    doc: "Header in which the corporate API gateway passes a signed JWT assertion of the caller (the IAP pattern, e.g. `x-goog-iap-jwt-assertion`). Checked before every other credential. Unset: off.",
+  },
+  assertionIssuer: {
+    env: 'ASSERTION_ISSUER',
+    schema: Type.String({ pattern: '^[^\\s]{1,512}$' }),
+    doc: 'Issuer of front-gateway assertions (`iss`). Required with `ASSERTION_HEADER`.',
+  },
+  assertionAudience: {
+    env: 'ASSERTION_AUDIENCE',
+    schema: Type.String({ minLength: 1, maxLength: 512 }),
+    doc: 'Audience a front-gateway assertion must name in `aud`. Required with `ASSERTION_HEADER`.',
+  },
+  assertionJwksUrl: {
+    env: 'ASSERTION_JWKS_URL',
+    schema: Type.String({ pattern: '^https?://[^\\s#]+$' }),
+    doc: "JWKS URL of the front gateway's signing keys. Unset: discovered from `ASSERTION_ISSUER`/.well-known/openid-configuration.",
+  },
+  assertionClientClaim: {
+    env: 'ASSERTION_CLIENT_CLAIM',
+    schema: Type.String({ pattern: '^[A-Za-z0-9_:.-]{1,64}$' }),
+    default: 'sub',
+    doc: 'Claim of the assertion naming the client, matched like `OIDC_CLIENT_CLAIM`.',
   },
   auditLogPath: {
     env: 'AUDIT_LOG_PATH',

@@ -1,8 +1,10 @@
 import proxyAddr from 'proxy-addr';
-import { GatewayError } from '../errors.js';
 import type { Client } from '../security/client.js';
 import type { ClientRegistry } from '../security/client-registry.js';
+import { tokenPrefix } from '../security/token.js';
+import { credentialsRequired, invalidCredential } from './challenge.js';
 import type { CallerCredentials } from './credentials.js';
+import type { JwtClients } from './jwt-clients.js';
 
 export interface AuthenticatorOptions {
   registry: ClientRegistry;
@@ -10,44 +12,53 @@ export interface AuthenticatorOptions {
   trustProxy: string[];
   /** Lower-case header that carries an already-authenticated client id; empty: off. */
   trustedClientHeader: string;
+  /** Verifies the front gateway's signed assertions; absent: ASSERTION_HEADER is off. */
+  assertions?: JwtClients;
+  /** Verifies bearer JWTs from the identity provider; absent: OIDC is off. */
+  bearerJwts?: JwtClients;
 }
 
-export type Authenticator = (credentials: CallerCredentials) => Client;
+/** Static client tokens are answered synchronously (the hot path); signed tokens need their keys, so a promise. */
+export type Authenticator = (credentials: CallerCredentials) => Client | Promise<Client>;
 
-const BEARER = /^Bearer ([\x21-\x7e]{1,512})$/;
+const BEARER = /^Bearer ([\x21-\x7e]{1,8192})$/;
+const STATIC_TOKEN_LENGTH = 512;
 
 /**
- * Who is calling, in this order: the trusted client header from a TRUST_PROXY peer, then `Authorization: Bearer`, then
- * `x-apikey` (a client token where VirusTotal's own clients send their key). A bearer token is looked up by its digest. The trusted client header is honoured only when the
- * TCP peer itself is inside TRUST_PROXY, never because of anything the request says about its origin.
+ * Who is calling, in this order: the front gateway's signed assertion, the trusted client header from a TRUST_PROXY
+ * peer, `Authorization: Bearer` (a `vtgw_` value is a client token; anything else a JWT when OIDC is on), then
+ * `x-apikey` (client tokens only, where VirusTotal's own clients send their key). The first credential present
+ * decides: a wrong one is refused, never passed over for the next. The trusted client header is honoured only when
+ * the TCP peer itself is inside TRUST_PROXY, never because of anything the request says about its origin.
  */
 export function createAuthenticator(opts: AuthenticatorOptions): Authenticator {
   const peerIsTrusted = opts.trustProxy.length > 0 ? proxyAddr.compile(opts.trustProxy) : () => false;
-  return ({ authorization, apiKey, trustedClientId, peerAddress }) => {
+  const { assertions, bearerJwts } = opts;
+  return ({ assertion, authorization, apiKey, trustedClientId, peerAddress }) => {
+    if (assertions !== undefined && assertion !== undefined) return assertions(assertion);
     if (opts.trustedClientHeader !== '' && trustedClientId !== undefined && peerIsTrusted(peerAddress, 0)) {
       const client = opts.registry.findById(trustedClientId);
-      if (client === undefined) throw new GatewayError('GW_ERR_WRONG_CREDENTIALS', 'Unknown client id in the trusted client header');
+      if (client === undefined) throw invalidCredential('Unknown client id in the trusted client header');
       return client;
     }
     if ((authorization === undefined || authorization === '') && apiKey !== undefined) {
-      const client = opts.registry.findByToken(apiKey);
+      const client = apiKey.length > STATIC_TOKEN_LENGTH ? undefined : opts.registry.findByToken(apiKey);
       if (client === undefined) {
-        throw new GatewayError(
-          'GW_ERR_WRONG_CREDENTIALS',
+        throw invalidCredential(
           'x-apikey holds no client token of this gateway: send the token the gateway issued you (vtgw_...), never a VirusTotal API key',
         );
       }
       return client;
     }
     if (authorization === undefined || authorization === '') {
-      throw new GatewayError(
-        'GW_ERR_AUTH_REQUIRED',
+      throw credentialsRequired(
         'No credentials: send "Authorization: Bearer <client token>" (or the client token in x-apikey, as VirusTotal\'s clients do)',
       );
     }
     const token = BEARER.exec(authorization)?.[1];
-    const client = token === undefined ? undefined : opts.registry.findByToken(token);
-    if (client === undefined) throw new GatewayError('GW_ERR_WRONG_CREDENTIALS', 'Wrong client token');
+    if (token !== undefined && bearerJwts !== undefined && !token.startsWith(tokenPrefix)) return bearerJwts(token);
+    const client = token === undefined || token.length > STATIC_TOKEN_LENGTH ? undefined : opts.registry.findByToken(token);
+    if (client === undefined) throw invalidCredential('Wrong client token');
     return client;
   };
 }

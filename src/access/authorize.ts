@@ -1,13 +1,14 @@
 import { resourceKinds, type Operation, type PreparedCall, type Scope, type ValidatedInput } from '../catalog/operation.js';
 import { GatewayError } from '../errors.js';
 import type { Client } from '../security/client.js';
+import { insufficientScope } from './challenge.js';
 
 /** Scope of the operation, extra scopes its input calls for, then the client's allowlist for the resource it names. */
 export function authorize(op: Operation, input: ValidatedInput, prepared: PreparedCall, client: Client): void {
   const needed: Scope[] = [op.scope, ...prepared.extraScopes];
   const missing = needed.find((scope) => !client.scopes.has(scope));
   if (missing !== undefined) {
-    throw new GatewayError('GW_ERR_FORBIDDEN', `Client "${client.id}" lacks the scope "${missing}" needed for ${op.name}`);
+    throw insufficientScope(missing, `Client "${client.id}" lacks the scope "${missing}" needed for ${op.name}`);
   }
   const kind = resourceKinds[op.resource];
   const allowlist = client[kind.allowlist];

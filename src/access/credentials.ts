@@ -2,6 +2,8 @@ import type { IncomingHttpHeaders } from 'node:http';
 
 /** What a request says about who sends it, read the same way on every channel. */
 export interface CallerCredentials {
+  /** The front gateway's signed assertion; undefined when ASSERTION_HEADER is off, or the header absent or empty. */
+  assertion: string | undefined;
   authorization: string | undefined;
   /** `x-apikey`, where VirusTotal's own clients (vt-py, vt-go) put their key: here it may hold a client token. */
   apiKey: string | undefined;
@@ -11,12 +13,23 @@ export interface CallerCredentials {
   peerAddress: string;
 }
 
-export function readCredentials(headers: IncomingHttpHeaders, peerAddress: string | undefined, trustedClientHeader: string): CallerCredentials {
-  const trusted = trustedClientHeader === '' ? undefined : headers[trustedClientHeader];
+/** The configured header names that may carry credentials; empty or undefined: that way in is off. */
+export interface CredentialHeaders {
+  trustedClientHeader: string;
+  assertionHeader?: string | undefined;
+}
+
+function present(value: string | string[] | undefined): string | undefined {
+  return typeof value === 'string' && value !== '' ? value : undefined;
+}
+
+export function readCredentials(headers: IncomingHttpHeaders, peerAddress: string | undefined, names: CredentialHeaders): CallerCredentials {
+  const assertionHeader = names.assertionHeader ?? '';
   return {
+    assertion: assertionHeader === '' ? undefined : present(headers[assertionHeader]),
     authorization: headers.authorization,
-    apiKey: typeof headers['x-apikey'] === 'string' && headers['x-apikey'] !== '' ? headers['x-apikey'] : undefined,
-    trustedClientId: typeof trusted === 'string' && trusted !== '' ? trusted : undefined,
+    apiKey: present(headers['x-apikey']),
+    trustedClientId: names.trustedClientHeader === '' ? undefined : present(headers[names.trustedClientHeader]),
     peerAddress: peerAddress ?? '',
   };
 }

@@ -2,6 +2,7 @@
 import { main as auditVerify } from './audit-verify.js';
 import { EXIT_OK, EXIT_USAGE, type CliIo, type CliMain } from './io.js';
 import { main as token } from './token.js';
+import { main as tokenRotate } from './token-rotate.js';
 
 interface Command {
   /** The words that name it after `vtgw`. */
@@ -11,6 +12,7 @@ interface Command {
 }
 
 const commands: Command[] = [
+  { words: ['token', 'rotate'], summary: "a new token for a client, the old one expiring after a grace period", main: (argv, io) => tokenRotate(argv, io) },
   { words: ['token'], summary: 'mint a client token and print its clients-file entry', main: token },
   { words: ['audit', 'verify'], summary: "check an audit log's hash chain, a file or its whole rotated series", main: auditVerify },
 ];

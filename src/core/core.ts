@@ -4,6 +4,7 @@ import { createAuthenticator } from '../access/authenticate.js';
 import type { CallerCredentials } from '../access/credentials.js';
 import { createRateLimits, type Counted } from '../access/rate-limits.js';
 import { connectRedis, redisProblem, waitForRedis } from '../access/redis.js';
+import { createSignedIdentities } from '../access/signed-identities.js';
 import { AuditLog } from '../audit/audit-log.js';
 import { freeBytesFor } from '../audit/free-space.js';
 import type { Operation } from '../catalog/operation.js';
@@ -13,6 +14,7 @@ import { auditUnavailable } from '../errors.js';
 import { GatewayMetrics } from '../metrics/metrics.js';
 import type { Client } from '../security/client.js';
 import { ClientRegistry } from '../security/client-registry.js';
+import { watchedApiKey } from '../upstream/api-key-metrics.js';
 import { UpstreamClient } from '../upstream/client.js';
 import { version } from '../version.js';
 import { createAnonymousLimit, type AnonymousLimit } from './anonymous-limit.js';
@@ -42,7 +44,8 @@ export interface Core {
   readonly log: Logger;
   /** TRUST_PROXY as a list: peers whose X-Forwarded-For and trusted client header are believed. */
   readonly trustedProxies: readonly string[];
-  authenticate(credentials: CallerCredentials): Client;
+  /** Synchronous for static client tokens; a promise for signed tokens (OIDC JWT, front-gateway assertion). */
+  authenticate(credentials: CallerCredentials): Client | Promise<Client>;
   /** Calls nobody answers for (unauthenticated, unknown routes), limited per source address. */
   readonly anonymous: AnonymousLimit;
   /** Counts one call against the client's budget for the operation; gives the RateLimit headers or throws 429. */
@@ -55,6 +58,8 @@ export interface Core {
   record(call: CallRecord, status: number, done: (err: Error | null) => void): void;
   /** Every check, Redis pinged with REDIS_COMMAND_TIMEOUT_MS: resolves within that time. */
   readiness(): Promise<ReadinessFailures>;
+  /** What is degraded without failing readiness: an identity provider unreachable, the key file unusable. */
+  readinessNotes(): Record<string, string>;
   close(): Promise<void>;
 }
 
@@ -106,9 +111,12 @@ export async function createCore(config: RuntimeConfig, deps: CoreDeps): Promise
     failOpen: config.rateLimitFailOpen,
     ...(redis === undefined ? {} : { redis }),
   });
+  const metrics = new GatewayMetrics();
+  const apiKey = watchedApiKey(config, log, metrics.registry);
+  closers.push(() => apiKey.close());
   const upstream = new UpstreamClient({
     baseUrl: config.vtApiBaseUrl,
-    apiKey: config.vtApiKey,
+    apiKey,
     userAgent: `vt-access-gateway/${version}`,
     connectTimeoutMs: config.upstreamConnectTimeoutMs,
     headersTimeoutMs: config.upstreamHeadersTimeoutMs,
@@ -122,9 +130,10 @@ export async function createCore(config: RuntimeConfig, deps: CoreDeps): Promise
   closers.push(() => upstream.close());
 
   const trustedProxies = listOf(config.trustProxy);
-  const keyOwners = new KeyOwnerDirectory(upstream, config.vtApiKey, { username: config.keyOwner, groups: listOf(config.keyOwnerGroups) }, log);
+  const keyOwners = new KeyOwnerDirectory(upstream, () => apiKey.current, { username: config.keyOwner, groups: listOf(config.keyOwnerGroups) }, log);
   void keyOwners.owner();
-  const metrics = new GatewayMetrics();
+  apiKey.onSwitch(() => keyOwners.relookUp());
+  const identities = createSignedIdentities(config, clients, metrics.registry, log);
   const auditLog = audit;
   // Metrics and readiness learn of every line written or lost from the audit log itself, whichever channel sent it.
   const unobserve = auditLog.observe({
@@ -153,7 +162,13 @@ export async function createCore(config: RuntimeConfig, deps: CoreDeps): Promise
     metrics,
     log,
     trustedProxies,
-    authenticate: createAuthenticator({ registry: clients, trustProxy: [...trustedProxies], trustedClientHeader: config.trustedClientHeader }),
+    authenticate: createAuthenticator({
+      registry: clients,
+      trustProxy: [...trustedProxies],
+      trustedClientHeader: config.trustedClientHeader,
+      ...(identities.assertions === undefined ? {} : { assertions: identities.assertions }),
+      ...(identities.bearerJwts === undefined ? {} : { bearerJwts: identities.bearerJwts }),
+    }),
     admit: (client, op) => limits.client(client, op.budget),
     run: createRunner({
       upstream,
@@ -184,7 +199,7 @@ export async function createCore(config: RuntimeConfig, deps: CoreDeps): Promise
       auditLog.enqueue(auditEntryOf(call, status), done);
     },
     async readiness() {
-      const failures: ReadinessFailures = {};
+      const failures: ReadinessFailures = identities.notReady();
       if (!auditLog.isWritable() || auditLog.lastWriteFailed) failures.auditLog = 'audit log not writable';
       const free = auditFile === null || config.auditMinFreeBytes === 0 ? null : freeBytesFor(auditFile);
       if (free !== null && free < config.auditMinFreeBytes) {
@@ -194,6 +209,11 @@ export async function createCore(config: RuntimeConfig, deps: CoreDeps): Promise
       const redisDown = sharedRedis === undefined ? undefined : await redisProblem(sharedRedis, config.redisCommandTimeoutMs);
       if (redisDown !== undefined) failures.redis = redisDown;
       return failures;
+    },
+    readinessNotes() {
+      const notes = identities.degraded();
+      if (apiKey.problem !== undefined) notes.virusTotalKey = `VIRUSTOTAL_API_KEY_FILE unusable, the last good key stays in use: ${apiKey.problem}`;
+      return notes;
     },
     async close() {
       for (const close of closers.reverse()) await close();

@@ -28,13 +28,23 @@ export class KeyOwnerDirectory {
 
   constructor(
     private readonly upstream: UpstreamClient,
-    private readonly apiKey: string,
+    /** The key in use now: its owner is the one looked up. */
+    private readonly apiKey: () => string,
     private readonly configured: { username: string | undefined; groups: readonly string[] },
     private readonly log: Logger,
   ) {
     if (configured.username !== undefined) {
       this.#owner = { username: configured.username, groups: new Set(configured.groups) };
     }
+  }
+
+  /** Forgets a looked-up owner (the key changed) and looks the new one up now; a configured owner stays. */
+  relookUp(): void {
+    if (this.configured.username !== undefined) return;
+    this.#owner = undefined;
+    this.#lookup = undefined;
+    this.#lastTried = 0;
+    void this.owner();
   }
 
   get known(): KeyOwner | undefined {
@@ -46,18 +56,20 @@ export class KeyOwnerDirectory {
     if (this.#owner !== undefined) return this.#owner;
     if (this.#lookup === undefined && Date.now() - this.#lastTried >= RETRY_AFTER_MS) {
       this.#lastTried = Date.now();
-      this.#lookup = this.lookUp().finally(() => {
-        this.#lookup = undefined;
+      const lookup: Promise<KeyOwner | undefined> = this.lookUp().finally(() => {
+        if (this.#lookup === lookup) this.#lookup = undefined;
       });
+      this.#lookup = lookup;
     }
     return this.#lookup ?? undefined;
   }
 
   private async lookUp(): Promise<KeyOwner | undefined> {
+    const key = this.apiKey();
     try {
       let username = this.configured.username;
       if (username === undefined) {
-        const id = field(field(await jsonOf(this.upstream, `/users/${encodeURIComponent(this.apiKey)}`), 'data'), 'id');
+        const id = field(field(await jsonOf(this.upstream, `/users/${encodeURIComponent(key)}`), 'data'), 'id');
         if (typeof id !== 'string' || id === '') throw new Error("VirusTotal's user object has no id");
         username = id;
       }
@@ -66,6 +78,8 @@ export class KeyOwnerDirectory {
         const data = field(await jsonOf(this.upstream, `/users/${encodeURIComponent(username)}/relationships/groups`), 'data');
         groups = Array.isArray(data) ? data.map((d) => field(d, 'id')).filter((id): id is string => typeof id === 'string') : [];
       }
+      // The key changed while this ran: the lookup begun for the new key decides.
+      if (key !== this.apiKey()) return undefined;
       this.#owner = { username, groups: new Set(groups) };
       this.log.info({ keyOwner: username, groups }, 'key owner known');
       return this.#owner;

@@ -1,6 +1,7 @@
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import type { FastifyBaseLogger, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { readCredentials } from '../access/credentials.js';
+import { originOf, pointingAtMetadata, protectedResourceMetadata, protectedResourcePath } from '../access/protected-resource.js';
 import type { Core } from '../core/core.js';
 import { GatewayError } from '../errors.js';
 import { callOf, socketGone } from '../http/call-state.js';
@@ -47,9 +48,20 @@ async function serveMcpPost(request: FastifyRequest, reply: FastifyReply, core: 
 export async function buildMcpApp(core: Core, opts: { logger: FastifyBaseLogger | false }): Promise<FastifyInstance> {
   const app = await buildChannelServer(core, { channel: 'mcp', logger: opts.logger, unaudited: [] });
   const tools = buildToolCatalog(core.operations);
+  const { oidcIssuer } = core.config;
+  if (oidcIssuer !== undefined) {
+    app.get(protectedResourcePath, { config: { unaudited: true } }, async (request) =>
+      protectedResourceMetadata(`${originOf(request.protocol, request.host)}${MCP_PATH}`, oidcIssuer),
+    );
+  }
   await app.register(async (scope) => {
     scope.addHook('onRequest', async (request) => {
-      callOf(request).client = core.authenticate(readCredentials(request.headers, request.socket.remoteAddress, core.config.trustedClientHeader));
+      try {
+        callOf(request).client = await core.authenticate(readCredentials(request.headers, request.socket.remoteAddress, core.config));
+      } catch (err) {
+        if (oidcIssuer === undefined) throw err;
+        throw pointingAtMetadata(err, `${originOf(request.protocol, request.host)}${protectedResourcePath}`);
+      }
     });
     scope.post(MCP_PATH, (request, reply) => serveMcpPost(request, reply, core, tools));
     scope.route({

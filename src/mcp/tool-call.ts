@@ -5,6 +5,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { Operation } from '../catalog/operation.js';
 import { newCallRecord } from '../core/call-record.js';
 import type { Core } from '../core/core.js';
+import type { Client } from '../security/client.js';
 import { auditUnavailable, GatewayError } from '../errors.js';
 import { toGatewayError } from '../http/framework-errors.js';
 import type { ToolArguments } from './tool-arguments.js';
@@ -13,7 +14,7 @@ import { gatewayErrorResult, upstreamResult } from './tool-result.js';
 
 /** Who sent one POST /mcp; each of its tool calls gets its own request id and audit line. */
 export interface ToolCaller {
-  client: NonNullable<ReturnType<Core['authenticate']>>;
+  client: Client;
   clientIp: string;
   log: FastifyBaseLogger;
   /** `${httpRequestId}:${n}`: one JSON-RPC batch may hold several tool calls. */

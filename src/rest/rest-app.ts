@@ -26,7 +26,7 @@ export async function buildRestApp(core: Core, opts: { logger: FastifyBaseLogger
   await app.register(pressurePlugin, { maxEventLoopDelayMs: config.maxEventLoopDelayMs, maxHeapUsedBytes: config.maxHeapUsedBytes });
   await app.register(corsPlugin, { origins: listOf(config.corsOrigins) });
   await app.register(accessPlugin, { core });
-  await app.register(healthPlugin, { readiness: () => core.readiness() });
+  await app.register(healthPlugin, { readiness: () => core.readiness(), notes: () => core.readinessNotes() });
   await app.register(
     async (scope) => {
       await scope.register(openApiPlugin, { version, serverUrl: config.basePath === '' ? '/' : config.basePath });

@@ -1,5 +1,5 @@
 import { readFileSync, statSync } from 'node:fs';
-import type { Client, ClientWithDigest } from './client.js';
+import type { Client, ClientRecord } from './client.js';
 import { parseClientsFile } from './clients-file.js';
 import { tokenDigest } from './token.js';
 
@@ -21,8 +21,9 @@ interface ClientsFileSource {
 }
 
 interface ClientIndex {
-  byDigest: ReadonlyMap<string, Client>;
+  byDigest: ReadonlyMap<string, { client: Client; notAfter: number | undefined }>;
   byId: ReadonlyMap<string, Client>;
+  bySubject: ReadonlyMap<string, Client>;
 }
 
 /** The clients allowed to call the gateway, found by token or by id; optionally kept in step with the clients file. */
@@ -51,7 +52,7 @@ export class ClientRegistry {
   }
 
   /** A registry without a file. A client given without `tokenSha256` can only be found by id. */
-  static fromClients(clients: ReadonlyArray<Client & { tokenSha256?: string }>): ClientRegistry {
+  static fromClients(clients: readonly ClientRecord[]): ClientRegistry {
     return new ClientRegistry(indexClients(clients), undefined);
   }
 
@@ -64,11 +65,18 @@ export class ClientRegistry {
   // digest shares. SHA-256 being preimage-resistant, an attacker cannot choose tokens to steer their digests
   // towards a stored one, so that leaks nothing usable; and a digest itself is not accepted as a token.
   findByToken(token: string): Client | undefined {
-    return this.#index.byDigest.get(tokenDigest(token));
+    const found = this.#index.byDigest.get(tokenDigest(token));
+    if (found === undefined || (found.notAfter !== undefined && !(Date.now() <= found.notAfter))) return undefined;
+    return found.client;
   }
 
   findById(id: string): Client | undefined {
     return this.#index.byId.get(id);
+  }
+
+  /** The client whose entry's `oidcSubject` is this identity-provider id. */
+  findByOidcSubject(subject: string): Client | undefined {
+    return this.#index.bySubject.get(subject);
   }
 
   /** Re-reads the file. When it is unreadable or invalid, logs why, keeps the current clients and returns false. */
@@ -121,7 +129,7 @@ function fileVersion(path: string): string {
   }
 }
 
-function readClientsFile(path: string): ClientWithDigest[] {
+function readClientsFile(path: string): ClientRecord[] {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
@@ -135,18 +143,25 @@ function readClientsFile(path: string): ClientWithDigest[] {
 }
 
 /** Throws on a duplicate id or token digest, naming only the client id. */
-function indexClients(clients: ReadonlyArray<Client & { tokenSha256?: string }>): ClientIndex {
-  const byDigest = new Map<string, Client>();
+function indexClients(clients: readonly ClientRecord[]): ClientIndex {
+  const byDigest = new Map<string, { client: Client; notAfter: number | undefined }>();
   const byId = new Map<string, Client>();
-  for (const { tokenSha256, ...fields } of clients) {
+  const bySubject = new Map<string, Client>();
+  for (const { tokenSha256, tokens, oidcSubject, ...fields } of clients) {
     const client: Client = Object.freeze(fields);
     if (byId.has(client.id)) throw new Error(`duplicate client id ${client.id}`);
     byId.set(client.id, client);
-    if (tokenSha256 === undefined) continue;
-    if (!/^[0-9a-f]{64}$/i.test(tokenSha256)) throw new Error(`client ${client.id}: tokenSha256 must be 64 hex characters`);
-    const digest = tokenSha256.toLowerCase();
-    if (byDigest.has(digest)) throw new Error(`client ${client.id}: same token as client ${byDigest.get(digest)?.id ?? ''}`);
-    byDigest.set(digest, client);
+    if (oidcSubject !== undefined) {
+      if (bySubject.has(oidcSubject)) throw new Error(`client ${client.id}: same oidcSubject as client ${bySubject.get(oidcSubject)?.id ?? ''}`);
+      bySubject.set(oidcSubject, client);
+    }
+    for (const { sha256, notAfter } of [...(tokenSha256 === undefined ? [] : [{ sha256: tokenSha256 }]), ...(tokens ?? [])]) {
+      if (!/^[0-9a-f]{64}$/i.test(sha256)) throw new Error(`client ${client.id}: tokenSha256 must be 64 hex characters`);
+      const digest = sha256.toLowerCase();
+      const other = byDigest.get(digest);
+      if (other !== undefined) throw new Error(`client ${client.id}: same token as client ${other.client.id}`);
+      byDigest.set(digest, { client, notAfter });
+    }
   }
-  return { byDigest, byId };
+  return { byDigest, byId, bySubject };
 }

@@ -13,3 +13,17 @@ export interface Client {
 
 /** A client together with the lowercase hex SHA-256 of its token, as the registry indexes it. */
 export type ClientWithDigest = Client & { tokenSha256: string };
+
+/**
+ * A clients-file entry as the registry indexes it: by its token's digest when it has a token, and by `oidcSubject`
+ * when the identity provider names it by an id that does not fit the gateway's id pattern. An entry without a
+ * digest is reached only by a signed token (OIDC, front-gateway assertion) or the trusted client header.
+ */
+export type ClientRecord = Client & { tokenSha256?: string; tokens?: TokenRecord[]; oidcSubject?: string };
+
+/** One of a client's tokens, by digest; during a rotation the old one carries the time it stops working. */
+export interface TokenRecord {
+  sha256: string;
+  /** Epoch milliseconds after which the token is refused; undefined: never. */
+  notAfter?: number;
+}

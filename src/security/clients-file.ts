@@ -1,7 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { Value, ValueErrorType, type ValueError } from '@sinclair/typebox/value';
 import { scopes } from '../catalog/operation.js';
-import type { ClientWithDigest } from './client.js';
+import type { ClientRecord, TokenRecord } from './client.js';
 
 // Every schema below carries `problem`, an option of this module's own: what to tell the operator when a value
 // fails that schema. `{value}` is replaced by the offending value; the token digest's message never shows it.
@@ -13,6 +13,15 @@ const TokenSha256 = Type.String({
   pattern: '^[0-9a-fA-F]{64}$',
   problem: 'must be the SHA-256 of the token as 64 hex characters',
 });
+const TokenEntry = Type.Object(
+  {
+    sha256: TokenSha256,
+    notAfter: Type.Optional(
+      Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?Z$', problem: 'must be a UTC time like 2026-12-31T23:59:59Z, got {value}' }),
+    ),
+  },
+  { additionalProperties: false, problem: 'must be an object {"sha256": ..., "notAfter"?: ...}' },
+);
 const ScopeName = Type.Union(
   scopes.map((scope) => Type.Literal(scope)),
   { problem: `unknown scope {value} (known: ${scopes.join(', ')})` },
@@ -28,7 +37,11 @@ const PerMinute = Type.Integer({ minimum: 1, maximum: maxPerMinute, problem: `mu
 export const ClientEntry = Type.Object(
   {
     id: ClientId,
-    tokenSha256: TokenSha256,
+    tokenSha256: Type.Optional(TokenSha256),
+    tokens: Type.Optional(Type.Array(TokenEntry, { minItems: 1, problem: 'must be a non-empty list of {"sha256", "notAfter"?}' })),
+    oidcSubject: Type.Optional(
+      Type.String({ pattern: '^[\\x21-\\x7e]{1,256}$', problem: 'must be 1 to 256 printable characters without spaces, got {value}' }),
+    ),
     scopes: Type.Array(ScopeName, { uniqueItems: true, problem: 'must be a list of scopes' }),
     groups: Allowlist,
     threatProfiles: Allowlist,
@@ -55,7 +68,7 @@ export interface EntryProblem {
   problem: string;
 }
 
-export type ClientsFileResult = { ok: true; clients: ClientWithDigest[] } | { ok: false; error: string };
+export type ClientsFileResult = { ok: true; clients: ClientRecord[] } | { ok: false; error: string };
 
 /** Parses and validates the clients file's text. The error is one line naming the entry and the field. */
 export function parseClientsFile(text: string): ClientsFileResult {
@@ -70,9 +83,10 @@ export function parseClientsFile(text: string): ClientsFileResult {
   if (fileError !== undefined) return { ok: false, error: joinParts(fileError.field, fileError.problem) };
 
   const entries = (file as { clients: unknown[] }).clients;
-  const clients: ClientWithDigest[] = [];
+  const clients: ClientRecord[] = [];
   const indexById = new Map<string, number>();
   const indexByDigest = new Map<string, number>();
+  const indexBySubject = new Map<string, number>();
   for (const [index, entry] of entries.entries()) {
     const label = entryLabel(index, entry);
     const problem = checkClientEntry(entry);
@@ -81,13 +95,23 @@ export function parseClientsFile(text: string): ClientsFileResult {
     const client = toClient(entry as ClientEntry);
     const sameId = indexById.get(client.id);
     if (sameId !== undefined) return { ok: false, error: joinParts(label, 'id', `duplicate of clients[${sameId}]`) };
-    const sameDigest = indexByDigest.get(client.tokenSha256);
-    if (sameDigest !== undefined) {
-      const other = clients[sameDigest]?.id ?? '';
-      return { ok: false, error: joinParts(label, 'tokenSha256', `same token as clients[${sameDigest}] (${other})`) };
+    const digests: [string, string][] = [
+      ...(client.tokenSha256 === undefined ? [] : [['tokenSha256', client.tokenSha256] as [string, string]]),
+      ...(client.tokens ?? []).map((token, n): [string, string] => [`tokens[${n}]`, token.sha256]),
+    ];
+    const seenHere = new Set<string>();
+    for (const [field, digest] of digests) {
+      const sameDigest = seenHere.has(digest) ? index : indexByDigest.get(digest);
+      seenHere.add(digest);
+      if (sameDigest === undefined) continue;
+      const other = sameDigest === index ? 'another token of this entry' : `clients[${sameDigest}] (${clients[sameDigest]?.id ?? ''})`;
+      return { ok: false, error: joinParts(label, field, `same token as ${other}`) };
     }
+    const sameSubject = client.oidcSubject === undefined ? undefined : indexBySubject.get(client.oidcSubject);
+    if (sameSubject !== undefined) return { ok: false, error: joinParts(label, 'oidcSubject', `duplicate of clients[${sameSubject}]`) };
     indexById.set(client.id, index);
-    indexByDigest.set(client.tokenSha256, index);
+    for (const [, digest] of digests) indexByDigest.set(digest, index);
+    if (client.oidcSubject !== undefined) indexBySubject.set(client.oidcSubject, index);
     clients.push(client);
   }
   return { ok: true, clients };
@@ -98,16 +122,25 @@ export function checkClientEntry(entry: unknown): EntryProblem | undefined {
   const problem = firstProblem(ClientEntry, entry);
   if (problem !== undefined) return problem;
   const valid = entry as ClientEntry;
+  for (const [n, token] of (valid.tokens ?? []).entries()) {
+    if (token.notAfter !== undefined && Number.isNaN(Date.parse(token.notAfter))) return { field: `tokens[${n}].notAfter`, problem: 'is no real time' };
+  }
   for (const field of ['groups', 'threatProfiles'] as const) {
     if (valid[field].includes('*') && valid[field].length > 1) return { field, problem: '"*" must be the only entry' };
   }
   return undefined;
 }
 
-function toClient(entry: ClientEntry): ClientWithDigest {
+function toClient(entry: ClientEntry): ClientRecord {
+  const tokens: TokenRecord[] = (entry.tokens ?? []).map(({ sha256, notAfter }) => ({
+    sha256: sha256.toLowerCase(),
+    ...(notAfter === undefined ? {} : { notAfter: Date.parse(notAfter) }),
+  }));
   return {
     id: entry.id,
-    tokenSha256: entry.tokenSha256.toLowerCase(),
+    ...(entry.tokenSha256 === undefined ? {} : { tokenSha256: entry.tokenSha256.toLowerCase() }),
+    ...(tokens.length === 0 ? {} : { tokens }),
+    ...(entry.oidcSubject === undefined ? {} : { oidcSubject: entry.oidcSubject }),
     scopes: new Set(entry.scopes),
     groups: allowlist(entry.groups),
     threatProfiles: allowlist(entry.threatProfiles),

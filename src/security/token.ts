@@ -1,6 +1,6 @@
 import { hash, randomBytes } from 'node:crypto';
 
-const tokenPrefix = 'vtgw_';
+export const tokenPrefix = 'vtgw_';
 
 /** A new client token: the prefix (so leaked tokens are easy to spot) and 32 random bytes in base64url. */
 export function mintToken(): string {

@@ -6,7 +6,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { CircuitBreaker, type CircuitBreakerOptions, type CircuitState } from './circuit-breaker.js';
 import { bodyFailure, upstreamFailure } from './error-mapping.js';
 import { exchange, ExchangeError, type ExchangeLimits, type ExchangeRequest, type Exchanged, type StreamEvents } from './exchange.js';
-import { redact, secretForms } from './response-guard.js';
+import { ApiKeySource } from './api-key.js';
+import { redact } from './response-guard.js';
 import { backoffDelay, RETRYABLE_STATUSES, type RetryPolicy } from './retry-policy.js';
 
 function discard(body: Readable): void {
@@ -16,7 +17,8 @@ function discard(body: Readable): void {
 
 export interface UpstreamOptions {
   baseUrl: string;
-  apiKey: string;
+  /** The key, or its source when it can change while running (VIRUSTOTAL_API_KEY_FILE). */
+  apiKey: string | ApiKeySource;
   userAgent: string;
   connectTimeoutMs: number;
   headersTimeoutMs: number;
@@ -59,9 +61,8 @@ function firstValue(value: string | string[] | undefined): string | undefined {
 export class UpstreamClient {
   private readonly pool: Pool;
   private readonly basePath: string;
-  private readonly secrets: readonly Buffer[];
+  private readonly keys: ApiKeySource;
   private readonly breaker: CircuitBreaker;
-  private readonly limits: ExchangeLimits;
   private readonly streamEvents: StreamEvents;
 
   constructor(private readonly opts: UpstreamOptions) {
@@ -74,9 +75,8 @@ export class UpstreamClient {
       bodyTimeout: opts.bodyTimeoutMs,
       keepAliveTimeout: 30_000,
     });
-    this.secrets = secretForms(opts.apiKey);
+    this.keys = typeof opts.apiKey === 'string' ? new ApiKeySource(opts.apiKey) : opts.apiKey;
     this.breaker = new CircuitBreaker(opts.breaker);
-    this.limits = { maxResponseBytes: opts.maxResponseBytes, secrets: this.secrets };
     this.streamEvents = {
       // A caller hanging up aborts the body too, but exchange() does not report that: it says nothing of VirusTotal.
       onBodyFailure: (err) => {
@@ -91,10 +91,13 @@ export class UpstreamClient {
   }
 
   async request(req: UpstreamRequest): Promise<UpstreamResponse> {
+    // Taken once: a request and its retries keep the key they started with, and its answer is searched for every
+    // key in use or just replaced, whenever it arrives.
+    const limits: ExchangeLimits = { maxResponseBytes: this.opts.maxResponseBytes, secrets: this.keys.secrets() };
     const headers: Record<string, string> = {
       accept: 'application/json',
       'user-agent': this.opts.userAgent,
-      'x-apikey': this.opts.apiKey,
+      'x-apikey': this.keys.current,
       'x-request-id': req.requestId,
     };
     if (req.body !== undefined) headers['content-type'] = 'application/json';
@@ -107,7 +110,7 @@ export class UpstreamClient {
       const spent = this.opts.spendBudget?.();
       if (spent instanceof Promise) await spent;
       try {
-        res = await exchange(this.pool, request, this.limits, this.streamEvents);
+        res = await exchange(this.pool, request, limits, this.streamEvents);
       } catch (err) {
         this.breaker.failure();
         const cause = err instanceof ExchangeError ? err.cause : err;
@@ -139,7 +142,7 @@ export class UpstreamClient {
       statusCode: res.statusCode,
       contentType: firstValue(res.headers['content-type']),
       retryAfter: firstValue(res.headers['retry-after']),
-      body: res.kind === 'whole' ? redact(res.body, this.secrets) : res.body,
+      body: res.kind === 'whole' ? redact(res.body, limits.secrets) : res.body,
     };
   }
 

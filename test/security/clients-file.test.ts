@@ -67,7 +67,6 @@ t.test('each kind of bad entry gives a one-line error naming the entry and the f
     ['duplicate id', { ...reporting, id: onboarding.id }, /^clients\[1\] \(svc-onboarding\): id: duplicate of clients\[0\]$/],
     ['duplicate digest', { ...reporting, tokenSha256: onboarding.tokenSha256.toUpperCase() }, /^clients\[1\] \(svc-reporting\): tokenSha256: same token as clients\[0\] \(svc-onboarding\)$/],
     ['missing id', without(reporting, 'id'), /^clients\[1\]: id: missing$/],
-    ['missing digest', without(reporting, 'tokenSha256'), /^clients\[1\] \(svc-reporting\): tokenSha256: missing$/],
     ['missing groups', without(reporting, 'groups'), /^clients\[1\] \(svc-reporting\): groups: missing$/],
     ['missing threat profiles', without(reporting, 'threatProfiles'), /^clients\[1\] \(svc-reporting\): threatProfiles: missing$/],
     ['extra field', { ...reporting, token: 'vtgw_reporting' }, /^clients\[1\] \(svc-reporting\): token: unknown field$/],
@@ -90,6 +89,18 @@ t.test('each kind of bad entry gives a one-line error naming the entry and the f
     t.notOk(result.error.includes(onboarding.tokenSha256.slice(0, 12)), `${name}: no digest in the error`);
     t.notOk(result.error.includes('zzzzzz'), `${name}: a rejected digest is not echoed`);
   }
+});
+
+t.test('an entry without a token digest is reached only by a signed token; its oidcSubject is unique', async (t) => {
+  const signedOnly = { ...without(reporting, 'tokenSha256'), oidcSubject: 'Wx3kQ9@clients|Reporting' };
+  const accepted = parseClientsFile(fileWith(onboarding, signedOnly));
+  t.ok(accepted.ok, 'no tokenSha256 is allowed');
+  if (accepted.ok) {
+    t.equal(accepted.clients[1]?.tokenSha256, undefined);
+    t.equal(accepted.clients[1]?.oidcSubject, 'Wx3kQ9@clients|Reporting', 'an IdP id that does not fit the id pattern');
+  }
+  const twice = parseClientsFile(fileWith({ ...onboarding, oidcSubject: signedOnly.oidcSubject }, signedOnly));
+  t.match(twice.ok ? '' : twice.error, /^clients\[1\] \(svc-reporting\): oidcSubject: duplicate of clients\[0\]$/);
 });
 
 t.test('file-level problems give a one-line error', async (t) => {
