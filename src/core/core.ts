@@ -14,6 +14,7 @@ import { GatewayMetrics } from '../metrics/metrics.js';
 import type { Client } from '../security/client.js';
 import { ClientRegistry } from '../security/client-registry.js';
 import { UpstreamClient } from '../upstream/client.js';
+import { callRecorded } from '../tracing/recorded-calls.js';
 import { version } from '../version.js';
 import { createAnonymousLimit, type AnonymousLimit } from './anonymous-limit.js';
 import { auditEntryOf, auditIntentOf, type CallRecord } from './call-record.js';
@@ -181,7 +182,9 @@ export async function createCore(config: RuntimeConfig, deps: CoreDeps): Promise
         done(null);
         return;
       }
-      auditLog.enqueue(auditEntryOf(call, status), done);
+      const entry = auditEntryOf(call, status);
+      callRecorded(entry);
+      auditLog.enqueue(entry, done);
     },
     async readiness() {
       const failures: ReadinessFailures = {};
