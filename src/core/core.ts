@@ -16,6 +16,7 @@ import type { Client } from '../security/client.js';
 import { ClientRegistry } from '../security/client-registry.js';
 import { watchedApiKey } from '../upstream/api-key-metrics.js';
 import { UpstreamClient } from '../upstream/client.js';
+import { callRecorded } from '../tracing/recorded-calls.js';
 import { version } from '../version.js';
 import { createAnonymousLimit, type AnonymousLimit } from './anonymous-limit.js';
 import { auditEntryOf, auditIntentOf, type CallRecord } from './call-record.js';
@@ -196,7 +197,9 @@ export async function createCore(config: RuntimeConfig, deps: CoreDeps): Promise
         done(null);
         return;
       }
-      auditLog.enqueue(auditEntryOf(call, status), done);
+      const entry = auditEntryOf(call, status);
+      callRecorded(entry);
+      auditLog.enqueue(entry, done);
     },
     async readiness() {
       const failures: ReadinessFailures = identities.notReady();

@@ -27,9 +27,9 @@ export interface MatrixOptions {
   onCell?: (cell: Cell) => void;
 }
 
-export const TARGET_ORDER: readonly TargetId[] = ['A', 'B', 'C'];
+export const TARGET_ORDER: readonly TargetId[] = ['A', 'T', 'B', 'C'];
 
-/** Round after round, scenario after scenario, the targets one after the other: A, B, C, A, B, C, ... */
+/** Round after round, scenario after scenario, the targets one after the other: A, T, B, C, A, T, B, C, ... */
 export async function runMatrix(targets: Record<TargetId, Target>, scenarios: readonly Scenario[], opts: MatrixOptions): Promise<Cell[]> {
   const lastRps = new Map<string, number>();
   for (const scenario of scenarios) {

@@ -15,6 +15,8 @@ export interface ReportInput {
   /** Each target's RSS (MB) once ready, before any request. */
   idleRssMB: Record<TargetId, number>;
   wallClockS: number;
+  /** Spans the traced target T exported to the local sink over the whole run. */
+  tracedSpans: number;
 }
 
 const n0 = (n: number): string => (Number.isFinite(n) ? n.toFixed(0) : '-');
@@ -34,7 +36,7 @@ export function markdownReport(r: ReportInput): string {
     '',
     `Machine: ${r.machine.nproc} CPUs (nproc), ${r.machine.cpuModel}, ${r.machine.memTotalMB} MB RAM, ${r.machine.kernel}, Node ${r.machine.node}.`,
     `Load generator (autocannon, in the benchmark's process), fake upstream, proxy and gateway all share these CPUs: read medians and ratios, not absolute numbers.`,
-    `Run: every target and scenario primed ${r.settings.primeS} s, then ${r.settings.rounds} rounds alternating A, B, C per scenario; ` +
+    `Run: every target and scenario primed ${r.settings.primeS} s, then ${r.settings.rounds} rounds alternating A, T, B, C per scenario; ` +
       `${r.settings.secondsPerCell} s per cell after a ${r.settings.warmupS} s warm-up (10 MB: whole answers, as many as the warm-up's rate gives in ` +
       `${r.scenarios.find((x) => x.id === 'big')?.durationS ?? '?'} s, so that no body is cut off); ` +
       `connections: ${r.scenarios.map((x) => `${x.id} ${x.connections}`).join(', ')}. Wall clock ${n0(r.wallClockS)} s.`,
@@ -58,7 +60,13 @@ export function markdownReport(r: ReportInput): string {
     '',
     'Ratios are taken within each round (A and B measured back to back), then the median over rounds.',
     '',
-    `RSS once ready, before any request: A ${n1(r.idleRssMB.A)} MB, B ${n1(r.idleRssMB.B)} MB, C ${n1(r.idleRssMB.C)} MB.`,
+    '| Scenario | T/A req/s | T/A p99 | T/A CPU per request |',
+    '|---|---:|---:|---:|',
+    ...s.ratios.map((x) => `| ${title(x.scenario)} | ${n2(x.rpsTA)} | ${n2(x.p99TA)} | ${n2(x.cpuTA)} |`),
+    '',
+    `Tracing's cost: T is A with OTEL_EXPORTER_OTLP_ENDPOINT set (SDK defaults: batches of 512, queue of 2048; spans beyond it are dropped), exporting to a sink in the benchmark's process that counted ${r.tracedSpans} spans.`,
+    '',
+    `RSS once ready, before any request: A ${n1(r.idleRssMB.A)} MB, T ${n1(r.idleRssMB.T)} MB, B ${n1(r.idleRssMB.B)} MB, C ${n1(r.idleRssMB.C)} MB.`,
     `Start to ready of A (spawn of \`npm start\`'s node command to the first 200 on /healthz): median ${n0(s.startToReadyMedianMs)} ms.`,
     `RSS growth serving the 10 MB body to ${r.scenarios.find((x) => x.id === 'big')?.connections ?? '?'} concurrent callers (peak during minus before): ` +
       `freshly started A +${n1(s.freshGrowthMB.A)} MB, B +${n1(s.freshGrowthMB.B)} MB; A in the rounds (heap already grown) +${s.bigGrowthMB.map(n1).join(', +')} MB.`,

@@ -23,6 +23,7 @@ import { benchSettings, LIMITS } from './settings.js';
 import { measureStartToReady } from './start-to-ready.js';
 import { MB, median } from './stats.js';
 import { freshGrowth } from './streaming.js';
+import { startOtlpSink } from './otlp-sink.js';
 import { summarize } from './summary.js';
 import { gatewayEnvironment, gatewayTarget, startBareProxy, startGateway, startUpstream, type BenchSetup, type Target, type TargetId } from './targets.js';
 
@@ -59,6 +60,7 @@ async function main(): Promise<void> {
   const token = mintToken();
   const setup: BenchSetup = { vtKey: `bench-key-${token.slice(-16)}`, token, clientsFile: writeClientsFile(workDir, token, 'svc-bench'), workDir };
   const children: Child[] = [];
+  const closers: (() => Promise<void>)[] = [];
   try {
     const upstream = await startUpstream(buildChild('fake-upstream'), setup.vtKey);
     children.push(upstream.child);
@@ -70,10 +72,15 @@ async function main(): Promise<void> {
     const envA = await gatewayEnvironment(setup, upstream.url, 'audit');
     const gateway = await startGateway(envA);
     children.push(gateway);
+    const sink = await startOtlpSink();
+    closers.push(() => sink.close());
+    const envT = { ...(await gatewayEnvironment(setup, upstream.url, 'audit-traced')), OTEL_EXPORTER_OTLP_ENDPOINT: sink.endpoint };
+    const traced = await startGateway(envT, [], 'gateway (traced)');
+    children.push(traced);
     const bare = await startBareProxy(buildChild('bare-proxy'), upstream.url, setup.vtKey);
     children.push(bare.child);
-    const targets: Record<TargetId, Target> = { A: gatewayTarget(gateway, envA, token), B: bare, C: upstream };
-    const idleRssMB = { A: rssMB(gateway.pid), B: rssMB(bare.child.pid), C: rssMB(upstream.child.pid) };
+    const targets: Record<TargetId, Target> = { A: gatewayTarget(gateway, envA, token), T: { ...gatewayTarget(traced, envT, token), id: 'T' }, B: bare, C: upstream };
+    const idleRssMB = { A: rssMB(gateway.pid), T: rssMB(traced.pid), B: rssMB(bare.child.pid), C: rssMB(upstream.child.pid) };
 
     const problems = await sanityCheck(Object.values(targets), scenarios, `http://127.0.0.1:${envA.METRICS_PORT ?? ''}/metrics`, envA.AUDIT_LOG_PATH ?? '');
     if (problems.length > 0) throw new Error(`sanity check failed:\n  ${problems.join('\n  ')}`);
@@ -81,6 +88,7 @@ async function main(): Promise<void> {
     log(`priming every target and scenario for ${settings.primeS} s, then ${settings.rounds} rounds`);
     const cells = await runMatrix(targets, scenarios, { rounds: settings.rounds, warmupS: settings.warmupS, primeS: settings.primeS, onCell: (c) => log(describeCell(c)) });
     await gateway.stop();
+    await traced.stop();
     await bare.child.stop();
 
     log('10 MB body on a freshly started A and B');
@@ -102,14 +110,16 @@ async function main(): Promise<void> {
 
     const summary = summarize(cells, scenarios, startToReadyMs, fresh, LIMITS);
     const wallClockS = (performance.now() - began) / 1000;
-    const md = markdownReport({ machine, settings, scenarios, summary, profile, idleRssMB, wallClockS });
-    const json = { machine, settings, limits: LIMITS, wallClockS, startToReadyMs, idleRssMB, fresh, summary, profile, cells };
+    const tracedSpans = sink.spans();
+    const md = markdownReport({ machine, settings, scenarios, summary, profile, idleRssMB, wallClockS, tracedSpans });
+    const json = { machine, settings, limits: LIMITS, wallClockS, startToReadyMs, idleRssMB, tracedSpans, fresh, summary, profile, cells };
     const base = writeResults(machine.date, md, json, prof.file);
     process.stdout.write(`\n${md}\n${passFailLines(summary).join('\n')}\n\n`);
     process.stdout.write(`Written: ${base}.md, .json and .cpuprofile (Chrome DevTools opens it); wall clock ${wallClockS.toFixed(0)} s\n`);
     if (stale !== undefined) process.stdout.write(`WARNING: ${stale}\n`);
   } finally {
     for (const child of children.reverse()) await child.stop().catch(() => undefined);
+    for (const close of closers) await close();
     rmSync(workDir, { recursive: true, force: true });
   }
 }

@@ -31,6 +31,10 @@ export interface RatioRow {
   rpsAC: number;
   rpsABMin: number;
   rpsABMax: number;
+  /** Tracing's cost: T (A with tracing on) over A, within each round. */
+  rpsTA: number;
+  p99TA: number;
+  cpuTA: number;
 }
 
 export interface Check {
@@ -105,6 +109,9 @@ export function summarize(
       rpsAC: median(pairwise(cells, s.id, 'A', 'C', (c) => c.load.rps)),
       rpsABMin: min(rpsAB),
       rpsABMax: max(rpsAB),
+      rpsTA: median(pairwise(cells, s.id, 'T', 'A', (c) => c.load.rps)),
+      p99TA: median(pairwise(cells, s.id, 'T', 'A', (c) => c.load.p99)),
+      cpuTA: median(pairwise(cells, s.id, 'T', 'A', (c) => c.cpuUsPerRequest)),
     });
   }
 

@@ -3,10 +3,11 @@ import { freePort } from '../helpers/redis.js';
 import { startChild, type Child } from './child-process.js';
 import { distServer, productionNodeFlags } from './paths.js';
 
-export type TargetId = 'A' | 'B' | 'C';
+export type TargetId = 'A' | 'T' | 'B' | 'C';
 
 export const TARGET_NAMES: Record<TargetId, string> = {
   A: 'A gateway (everything on)',
+  T: 'T gateway as A, with tracing on (OTLP/HTTP to a local sink)',
   B: 'B bare reply-from proxy',
   C: 'C upstream directly',
 };

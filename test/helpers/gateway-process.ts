@@ -13,11 +13,12 @@ const root = fileURLToPath(new URL('../..', import.meta.url));
 
 /**
  * `src/server.ts` as its own OS process (what `npm start` runs), configured only through the environment;
- * `openFiles` starts it under `ulimit -n` of that many descriptors.
+ * `openFiles` starts it under `ulimit -n` of that many descriptors; `nodeArgs` replaces node's arguments (e.g. the
+ * built server with the tracing bootstrap, as `npm start` runs it).
  */
-export async function spawnGateway(env: Record<string, string>, opts: { openFiles?: number } = {}): Promise<GatewayProcess> {
+export async function spawnGateway(env: Record<string, string>, opts: { openFiles?: number; nodeArgs?: string[] } = {}): Promise<GatewayProcess> {
   const port = env.PORT ?? String(await freePort());
-  const node = [process.execPath, '--import', 'tsx', 'src/server.ts'];
+  const node = [process.execPath, ...(opts.nodeArgs ?? ['--import', 'tsx', 'src/server.ts'])];
   const [command, args] =
     opts.openFiles === undefined
       ? [node[0] as string, node.slice(1)]
