@@ -159,6 +159,33 @@ export const settings = {
     default: 256 * 1024 * 1024,
     doc: "`/readyz` fails while the audit file's volume has less free space than this (0: no check). Also the metric `vtgw_audit_volume_free_bytes`.",
   },
+  auditSigningKeyFile: {
+    env: 'AUDIT_SIGNING_KEY_FILE',
+    schema: Type.String({ minLength: 1 }),
+    doc: 'Ed25519 private key (PKCS#8 PEM, `vtgw audit keygen` or `openssl genpkey -algorithm ed25519`) that signs audit checkpoints; mount it read-only, apart from the audit volume. Unset: no checkpoints, the chain alone (see the audit log section for what that does not protect against).',
+  },
+  auditCheckpointPath: {
+    env: 'AUDIT_CHECKPOINT_PATH',
+    schema: Type.String({ minLength: 1 }),
+    doc: 'Where signed checkpoints are appended; default `<AUDIT_LOG_PATH>.checkpoints`. Best on another volume or an append-only store.',
+  },
+  auditCheckpointEveryLines: {
+    env: 'AUDIT_CHECKPOINT_EVERY_LINES',
+    schema: Type.Integer({ minimum: 1 }),
+    default: 1000,
+    doc: 'Sign a checkpoint after this many audit lines (also at every rotation, around retention deletions and at shutdown).',
+  },
+  auditCheckpointEverySeconds: {
+    env: 'AUDIT_CHECKPOINT_EVERY_SECONDS',
+    schema: Type.Integer({ minimum: 1, maximum: 86400 }),
+    default: 60,
+    doc: 'Sign a checkpoint at least this often while lines are unsigned.',
+  },
+  auditReplicaId: {
+    env: 'AUDIT_REPLICA_ID',
+    schema: Type.String({ pattern: '^[A-Za-z0-9._-]{1,64}$' }),
+    doc: 'Names this replica in audit checkpoints; default an id created once in `.<log name>.replica` beside the log.',
+  },
   anonymousRequestsPerMinute: {
     env: 'ANONYMOUS_REQUESTS_PER_MINUTE',
     schema: Type.Integer({ minimum: 1 }),

@@ -24,7 +24,7 @@ export async function startGateway(config: RuntimeConfig, deps: Partial<CoreDeps
   const mcp = await buildMcpApp(core, { logger: log });
   await rest.listen({ port: config.port, host: config.host });
   await mcp.listen({ port: config.mcpPort, host: config.host });
-  const metricsServer = config.metricsPort === 0 ? undefined : await startMetricsServer(core.metrics, config.metricsPort, config.host);
+  const metricsServer = config.metricsPort === 0 ? undefined : await startMetricsServer(core.metrics, config.metricsPort, config.host, () => core.latestAuditCheckpoint());
 
   return {
     core,

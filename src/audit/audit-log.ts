@@ -111,6 +111,11 @@ export class AuditLog {
     return this.lastFailed;
   }
 
+  /** The newest signed checkpoint line (checkpoint.ts), or null when the log signs none or has signed none yet. */
+  latestCheckpoint(): string | null {
+    return this.sink.latestCheckpoint?.() ?? null;
+  }
+
   /** For a readiness probe: open, and the sink would store lines where they are expected. */
   isWritable(): boolean {
     return !this.closed && this.sink.isWritable();

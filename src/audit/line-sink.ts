@@ -25,6 +25,8 @@ export interface LineSink {
   isWritable(): boolean;
   /** Flushes and releases the sink; it is not used again. */
   close(): void;
+  /** The newest signed checkpoint of the chain, for sinks that sign them. */
+  latestCheckpoint?(): string | null;
 }
 
 /** A failed append after `written` of its lines were stored. */

@@ -32,6 +32,8 @@ interface ResumePoint extends ChainLink {
 
 const DIGITS = 6;
 const DEFAULT_LIVE_NAME = 'audit.log';
+/** The checkpoint file beside a live file (checkpointer.ts) is no series of its own. */
+const CHECKPOINTS_SUFFIX = '.checkpoints';
 const NEWLINE = 0x0a;
 const READ_CHUNK_BYTES = 1 << 20;
 const TAIL_CHUNK_BYTES = 64 * 1024;
@@ -276,7 +278,8 @@ function isDirectory(path: string): boolean {
 function liveNameIn(dir: string): string {
   const lives = new Set<string>();
   for (const name of readdirSync(dir)) {
-    if (!name.startsWith('.') && statSync(join(dir, name)).isFile()) lives.add(parseRotatedName(name)?.live ?? name);
+    if (name.startsWith('.') || name.endsWith(CHECKPOINTS_SUFFIX) || !statSync(join(dir, name)).isFile()) continue;
+    lives.add(parseRotatedName(name)?.live ?? name);
   }
   const only = lives.size === 1 ? [...lives][0] : undefined;
   if (only !== undefined) return only;

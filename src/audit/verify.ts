@@ -25,6 +25,15 @@ export interface VerifyOptions {
    * 'any' accepts whatever the first line says, for a series whose oldest files were removed.
    */
   startHash?: string;
+  /** Checks made as the walk goes: each returns the reason the chain is broken at that place, or null. */
+  checks?: ChainChecks;
+}
+
+export interface ChainChecks {
+  /** A file's first line is about to be read; `chainLine` is its number in the whole chain (1 for the first line). */
+  fileStarts?(file: string, chainLine: number): string | null;
+  /** An intact line, by its number in the whole chain. */
+  lineIntact?(chainLine: number, hash: string): string | null;
 }
 
 export const ANY_START = 'any';
@@ -40,6 +49,7 @@ export function verifyAuditFiles(files: string[], options: VerifyOptions = {}): 
   let expected: string | null = startHash === ANY_START ? null : startHash;
   let previous: Position | null = null;
   let intact = 0;
+  const checks = options.checks ?? {};
   for (const [index, file] of files.entries()) {
     let line = 0;
     const broken = (reason: string): VerifyResult => ({
@@ -49,12 +59,16 @@ export function verifyAuditFiles(files: string[], options: VerifyOptions = {}): 
       firstBreak: { file, line, reason },
     });
     try {
+      const fileProblem = checks.fileStarts?.(file, intact + 1) ?? null;
+      if (fileProblem !== null) return broken(fileProblem);
       for (const { text, terminated } of fileLines(file)) {
         line += 1;
         const checked = checkLine(text, terminated, expected);
         if (!checked.ok) {
           return broken(checked.reason === 'prevHash' ? prevHashReason(previous, { file, line }, startHash) : checked.reason);
         }
+        const lineProblem = checks.lineIntact?.(intact + 1, checked.hash) ?? null;
+        if (lineProblem !== null) return broken(lineProblem);
         expected = checked.hash;
         previous = { file, line };
         intact += 1;

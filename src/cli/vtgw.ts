@@ -1,4 +1,5 @@
 // `vtgw <command> ...`: the operator's commands, one table, each with its own `main(argv, io)`.
+import { main as auditKeygen } from './audit-keygen.js';
 import { main as auditVerify } from './audit-verify.js';
 import { EXIT_OK, EXIT_USAGE, type CliIo, type CliMain } from './io.js';
 import { main as token } from './token.js';
@@ -12,7 +13,8 @@ interface Command {
 
 const commands: Command[] = [
   { words: ['token'], summary: 'mint a client token and print its clients-file entry', main: token },
-  { words: ['audit', 'verify'], summary: "check an audit log's hash chain, a file or its whole rotated series", main: auditVerify },
+  { words: ['audit', 'verify'], summary: "check an audit log's hash chain (and its signed checkpoints), a file or its whole rotated series", main: auditVerify },
+  { words: ['audit', 'keygen'], summary: 'write an Ed25519 key pair for signing audit checkpoints', main: auditKeygen },
 ];
 
 export const vtgwUsage = [

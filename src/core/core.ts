@@ -5,6 +5,7 @@ import type { CallerCredentials } from '../access/credentials.js';
 import { createRateLimits, type Counted } from '../access/rate-limits.js';
 import { connectRedis, waitForRedis } from '../access/redis.js';
 import { AuditLog } from '../audit/audit-log.js';
+import { checkpointOptions } from '../audit/checkpoint-config.js';
 import { freeBytesFor } from '../audit/free-space.js';
 import type { Operation } from '../catalog/operation.js';
 import { operations } from '../catalog/operations.js';
@@ -53,6 +54,8 @@ export interface Core {
    */
   record(call: CallRecord, status: number, done: (err: Error | null) => void): void;
   readiness(): ReadinessFailures;
+  /** The newest signed audit checkpoint, served on the metrics port for an outside collector; null when none. */
+  latestAuditCheckpoint(): string | null;
   close(): Promise<void>;
 }
 
@@ -85,6 +88,7 @@ export async function createCore(config: RuntimeConfig, deps: CoreDeps): Promise
       rotateDaily: config.auditRotateDaily,
       retainFiles: config.auditRetainFiles,
       retainBytes: config.auditRetainBytes,
+      ...checkpointOptions(config),
     });
     closers.push(() => opened.close());
     audit = opened;
@@ -189,6 +193,7 @@ export async function createCore(config: RuntimeConfig, deps: CoreDeps): Promise
       if (sharedRedis !== undefined && sharedRedis.status !== 'ready') failures.redis = `redis ${sharedRedis.status}`;
       return failures;
     },
+    latestAuditCheckpoint: () => auditLog.latestCheckpoint(),
     async close() {
       for (const close of closers.reverse()) await close();
     },
