@@ -12,7 +12,7 @@ import { basename, dirname, join } from 'node:path';
 import { readCheckpointLine, type Checkpoint } from './checkpoint.js';
 import { chainFields } from './line.js';
 import { fileLines, seriesOf } from './series.js';
-import { verifyAuditFiles, type VerifyResult } from './verify.js';
+import { ANY_START, verifyAuditFiles, type VerifyResult } from './verify.js';
 
 export interface CheckpointedResult extends VerifyResult {
   checkpoints: number;
@@ -55,29 +55,31 @@ export function verifyWithCheckpoints(series: string, checkpointsPath: string, p
     if (!existsSync(path)) {
       return broken(path, 0, `missing: checkpoint ${newest.n} covers this file (chain lines from ${file.firstLine}): it was deleted, moved or renamed`);
     }
-    const first = firstLineOf(path);
-    if (first === null || chainFields(first)?.prevHash !== file.firstPrevHash) {
-      return broken(path, 1, `not the file checkpoint ${newest.n} names here (its first prevHash differs): moved, replaced, or its first lines removed`);
-    }
     covered.push(path);
   }
   const lastCovered = onDisk.indexOf(covered.at(-1) ?? '');
   const files = [...covered, ...onDisk.filter((path, i) => i > lastCovered && !covered.includes(path))];
   const firstFile = newest.files[0];
   const offset = (firstFile?.firstLine ?? 1) - 1;
-  const startOf = new Map(newest.files.map((file) => [join(dir, file.name), file.firstLine]));
+  const startOf = new Map(newest.files.map((file) => [join(dir, file.name), file]));
   const byLine = new Map<number, Checkpoint[]>();
   for (const checkpoint of checkpoints) byLine.set(checkpoint.lines, [...(byLine.get(checkpoint.lines) ?? []), checkpoint]);
   let confirmed: { checkpoint: Checkpoint; line: number } | null = null;
 
   const result = verifyAuditFiles(files, {
-    ...(firstFile === undefined ? {} : { startHash: firstFile.firstPrevHash }),
+    // The first file's start is checked against the checkpoint (fileStarts), which says more than "not the start hash".
+    startHash: ANY_START,
     checks: {
       fileStarts(file, walked) {
         const expected = startOf.get(file);
+        if (expected === undefined) return null;
+        const first = firstLineOf(file);
+        if (first === null || chainFields(first)?.prevHash !== expected.firstPrevHash) {
+          return `not the file checkpoint ${newest.n} names here (its first prevHash differs): moved, replaced, or rewritten`;
+        }
         const line = walked + offset;
-        if (expected === undefined || expected === line) return null;
-        return `this file starts at chain line ${line} but checkpoint ${newest.n} signed ${expected}: lines before it were deleted or inserted`;
+        if (expected.firstLine === line) return null;
+        return `this file starts at chain line ${line} but checkpoint ${newest.n} signed ${expected.firstLine}: lines before it were deleted or inserted`;
       },
       lineIntact(walked, hash) {
         const line = walked + offset;

@@ -30,7 +30,7 @@ export interface VerifyOptions {
 }
 
 export interface ChainChecks {
-  /** A file's first line is about to be read; `chainLine` is its number in the whole chain (1 for the first line). */
+  /** A file's first line is intact as a chain; `chainLine` is its number in the whole chain (1 for the first line). */
   fileStarts?(file: string, chainLine: number): string | null;
   /** An intact line, by its number in the whole chain. */
   lineIntact?(chainLine: number, hash: string): string | null;
@@ -59,14 +59,15 @@ export function verifyAuditFiles(files: string[], options: VerifyOptions = {}): 
       firstBreak: { file, line, reason },
     });
     try {
-      const fileProblem = checks.fileStarts?.(file, intact + 1) ?? null;
-      if (fileProblem !== null) return broken(fileProblem);
+      const firstLine = intact + 1;
       for (const { text, terminated } of fileLines(file)) {
         line += 1;
         const checked = checkLine(text, terminated, expected);
         if (!checked.ok) {
           return broken(checked.reason === 'prevHash' ? prevHashReason(previous, { file, line }, startHash) : checked.reason);
         }
+        const fileProblem = line === 1 ? (checks.fileStarts?.(file, firstLine) ?? null) : null;
+        if (fileProblem !== null) return broken(fileProblem);
         const lineProblem = checks.lineIntact?.(intact + 1, checked.hash) ?? null;
         if (lineProblem !== null) return broken(lineProblem);
         expected = checked.hash;
