@@ -186,6 +186,12 @@ export const settings = {
     schema: Type.String({ pattern: '^[A-Za-z0-9._-]{1,64}$' }),
     doc: 'Names this replica in audit checkpoints; default an id created once in `.<log name>.replica` beside the log.',
   },
+  auditPeopleRefreshSeconds: {
+    env: 'AUDIT_PEOPLE_REFRESH_SECONDS',
+    schema: Type.Integer({ minimum: 0, maximum: 86400 }),
+    default: 300,
+    doc: "How often at most the users of a group (`GET /groups/{id}/users?attributes=email`, in the background, within the upstream budget) are looked up so that audit lines name a person by both username and email (`people`). 0: off.",
+  },
   anonymousRequestsPerMinute: {
     env: 'ANONYMOUS_REQUESTS_PER_MINUTE',
     schema: Type.Integer({ minimum: 1 }),

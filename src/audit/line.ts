@@ -51,6 +51,7 @@ export function entryJson(entry: AuditEntry): string {
     method: entry.method,
     path: entry.path,
     targets: entry.targets,
+    people: entry.people,
     cut: entry.cut,
     outcome: entry.outcome,
     status: entry.status,

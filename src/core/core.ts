@@ -6,6 +6,7 @@ import { createRateLimits, type Counted } from '../access/rate-limits.js';
 import { connectRedis, waitForRedis } from '../access/redis.js';
 import { AuditLog } from '../audit/audit-log.js';
 import { checkpointOptions } from '../audit/checkpoint-config.js';
+import { groupUsersFetcher, PersonDirectory } from '../audit/people.js';
 import { freeBytesFor } from '../audit/free-space.js';
 import type { Operation } from '../catalog/operation.js';
 import { operations } from '../catalog/operations.js';
@@ -127,6 +128,11 @@ export async function createCore(config: RuntimeConfig, deps: CoreDeps): Promise
   const keyOwners = new KeyOwnerDirectory(upstream, config.vtApiKey, { username: config.keyOwner, groups: listOf(config.keyOwnerGroups) }, log);
   void keyOwners.owner();
   const metrics = new GatewayMetrics();
+  const people = new PersonDirectory(groupUsersFetcher((path) => upstream.request({ method: 'GET', path, requestId: `audit-people-${Date.now()}` })), {
+    refreshMs: config.auditPeopleRefreshSeconds * 1000,
+    off: config.auditPeopleRefreshSeconds === 0,
+    failed: (group, err) => log.warn({ group, err: err instanceof Error ? err.message : String(err) }, 'audit: the users of a group could not be looked up'),
+  });
   const auditLog = audit;
   // Metrics and readiness learn of every line written or lost from the audit log itself, whichever channel sent it.
   const unobserve = auditLog.observe({
@@ -163,7 +169,7 @@ export async function createCore(config: RuntimeConfig, deps: CoreDeps): Promise
       keyOwnerMinDailyAllowance: config.keyOwnerMinDailyAllowance,
       recordIntent: (call) =>
         new Promise((resolve, reject) => {
-          auditLog.enqueue(auditIntentOf(call), (err) => {
+          auditLog.enqueue(people.withPeople(auditIntentOf(call)), (err) => {
             if (err !== null) {
               reject(auditUnavailable());
               return;
@@ -180,7 +186,7 @@ export async function createCore(config: RuntimeConfig, deps: CoreDeps): Promise
         done(null);
         return;
       }
-      auditLog.enqueue(auditEntryOf(call, status), done);
+      auditLog.enqueue(people.withPeople(auditEntryOf(call, status)), done);
     },
     readiness() {
       const failures: ReadinessFailures = {};
