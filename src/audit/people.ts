@@ -34,7 +34,7 @@ export class PersonDirectory {
   withPeople(entry: AuditEntry): AuditEntry {
     const group = entry.targets.group;
     if (group === undefined || this.opts.off === true) return entry;
-    const names = namesIn(entry);
+    const names = namedUsers(entry);
     if (names.size === 0) return entry;
     const cached = this.groups.get(group);
     this.refreshIfDue(group, cached);
@@ -87,7 +87,7 @@ export class PersonDirectory {
  * The user names an entry mentions: targets.user, and the users of the change summaries the catalog writes
  * (`grantAdminTo`, `addUsers`, `users[].id`, and `user:` principals of `grant` / `revoke`).
  */
-function namesIn(entry: AuditEntry): Set<string> {
+export function namedUsers(entry: AuditEntry): Set<string> {
   const names = new Set<string>();
   const user = entry.targets.user;
   if (user !== undefined) names.add(user);
