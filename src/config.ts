@@ -159,6 +159,11 @@ export const settings = {
     default: 256 * 1024 * 1024,
     doc: "`/readyz` fails while the audit file's volume has less free space than this (0: no check). Also the metric `vtgw_audit_volume_free_bytes`.",
   },
+  auditStatePath: {
+    env: 'AUDIT_STATE_PATH',
+    schema: Type.String({ minLength: 1 }),
+    doc: 'With `AUDIT_LOG_PATH=-`: a file where the last audit hash is kept, so the chain on stdout goes on across restarts (unset: it starts from zeros at each start).',
+  },
   auditSigningKeyFile: {
     env: 'AUDIT_SIGNING_KEY_FILE',
     schema: Type.String({ minLength: 1 }),

@@ -6,11 +6,11 @@
  */
 import type { AuditEntry } from './audit-entry.js';
 import { chainLine, entryJson, GENESIS_HASH, type ChainLink } from './line.js';
-import { AppendFailed, StdoutSink, type LineSink } from './line-sink.js';
+import { AppendFailed, STDOUT_MARKER, StdoutSink, type LineSink } from './line-sink.js';
 import { RotatingFile, type RotatingFileOptions } from './rotating-file.js';
 
-/** `path` "-" is stdout; any other path a rotating file. */
-export type AuditLogOptions = RotatingFileOptions;
+/** `path` "-" is stdout (its chain kept across restarts in `statePath` when given); any other path a rotating file. */
+export type AuditLogOptions = RotatingFileOptions & { statePath?: string };
 
 /** Told of every line, whichever channel enqueued it; called before the line's own callback, and must not throw. */
 export interface AuditObserver {
@@ -45,7 +45,7 @@ export class AuditLog {
 
   /** Opens the sink that `opts.path` names; throws a clear Error if it cannot. */
   static open(opts: AuditLogOptions): AuditLog {
-    return AuditLog.writingTo(opts.path === STDOUT ? new StdoutSink() : new RotatingFile(opts));
+    return AuditLog.writingTo(opts.path === STDOUT ? new StdoutSink(opts.statePath) : new RotatingFile(opts));
   }
 
   /** An audit log writing to `sink`, opened now; throws a clear Error if it cannot be. */
@@ -149,7 +149,7 @@ export class AuditLog {
       const lines: string[] = [];
       let link = this.link;
       for (const { fields } of batch) {
-        const line = chainLine(fields, link);
+        const line = chainLine(this.sink.marksLines === true ? `{${STDOUT_MARKER},${fields.slice(1)}` : fields, link);
         lines.push(line.text);
         hashes.push(line.hash);
         link = { prevHash: line.hash, chainRestart: false };

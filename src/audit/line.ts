@@ -1,7 +1,8 @@
 /**
  * The audit line: its format and its hash.
  *
- * Every line is one JSON object: the entry's fields in reading order (time first), `prevHash`, `"chainRestart": true`
+ * Every line is one JSON object: on stdout first `"log":"vtgw-audit"` (line-sink.ts), then the entry's fields in
+ * reading order (time first), `prevHash`, `"chainRestart": true`
  * on the first line written after the log found its previous last line unreadable, and last `hash`. A line L is
  * written as
  *

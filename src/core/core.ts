@@ -5,7 +5,7 @@ import type { CallerCredentials } from '../access/credentials.js';
 import { createRateLimits, type Counted } from '../access/rate-limits.js';
 import { connectRedis, waitForRedis } from '../access/redis.js';
 import { AuditLog } from '../audit/audit-log.js';
-import { checkpointOptions } from '../audit/checkpoint-config.js';
+import { auditLogOptions } from '../audit/log-options.js';
 import { groupUsersFetcher, PersonDirectory } from '../audit/people.js';
 import { freeBytesFor } from '../audit/free-space.js';
 import type { Operation } from '../catalog/operation.js';
@@ -89,7 +89,7 @@ export async function createCore(config: RuntimeConfig, deps: CoreDeps): Promise
       rotateDaily: config.auditRotateDaily,
       retainFiles: config.auditRetainFiles,
       retainBytes: config.auditRetainBytes,
-      ...checkpointOptions(config),
+      ...auditLogOptions(config),
     });
     closers.push(() => opened.close());
     audit = opened;

@@ -1,15 +1,19 @@
-// The checkpoint settings (config.ts) as AuditLog.open's options: none without a signing key, or for stdout.
+// The audit settings beyond the file's own (config.ts) as AuditLog.open's options.
 import type { GatewayConfig } from '../config.js';
 import { readSigningKey } from './checkpoint.js';
 import type { CheckpointOptions } from './checkpointer.js';
 
 type CheckpointSettings = Pick<
   GatewayConfig,
-  'auditLogPath' | 'auditSigningKeyFile' | 'auditCheckpointPath' | 'auditCheckpointEveryLines' | 'auditCheckpointEverySeconds' | 'auditReplicaId'
+  'auditLogPath' | 'auditStatePath' | 'auditSigningKeyFile' | 'auditCheckpointPath' | 'auditCheckpointEveryLines' | 'auditCheckpointEverySeconds' | 'auditReplicaId'
 >;
 
-/** Throws a clear Error when the key file cannot be read or is not an Ed25519 private key. */
-export function checkpointOptions(config: CheckpointSettings): { checkpoints?: CheckpointOptions } {
+/**
+ * The stdout state file and the checkpoint settings as AuditLog.open's options. Throws a clear Error when the key
+ * file cannot be read or is not an Ed25519 private key.
+ */
+export function auditLogOptions(config: CheckpointSettings): { checkpoints?: CheckpointOptions; statePath?: string } {
+  if (config.auditLogPath === '-' && config.auditStatePath !== undefined) return { statePath: config.auditStatePath };
   if (config.auditSigningKeyFile === undefined) return {};
   if (config.auditLogPath === '-') throw new Error('AUDIT_SIGNING_KEY_FILE: checkpoints need an audit file, not AUDIT_LOG_PATH=-');
   return {
