@@ -152,6 +152,7 @@ t.test('in the production layout, every operator command the README shows works 
   const kinds = {
     token: commands.filter((c) => /^(npx )?vtgw token |^npm run token -- /.test(c)),
     keygen: commands.filter((c) => /^(npx )?vtgw audit keygen /.test(c)),
+    query: commands.filter((c) => /^(npx )?vtgw audit (query|export) /.test(c)),
     verify: commands.filter((c) => /^(npx )?vtgw audit verify |^npm run audit:verify -- /.test(c)),
     help: commands.filter((c) => /^(npx )?vtgw --help$/.test(c)),
     start: commands.filter((c) => /(^| )npm start$/.test(c)),
@@ -234,6 +235,11 @@ t.test('in the production layout, every operator command the README shows works 
     t.match(out, expected, `${command}: the gateway's own log verifies`);
   }
   if (kinds.verify.length === 0) throw new Error('the README shows no audit verify command');
+  for (const command of kinds.query) {
+    const run = await sh(command, app, env);
+    t.equal(run.status, 0, `${command}: runs (${run.stderr.slice(0, 200)})`);
+    for (const line of run.stdout.split('\n').filter(Boolean)) t.doesNotThrow(() => JSON.parse(line), 'JSON lines');
+  }
 
   // The built CLI's exit codes reach the shell: 1 for a finding, 2 for bad usage.
   const lines = readFileSync(join(app, 'audit/audit.log'), 'utf8').split('\n');
