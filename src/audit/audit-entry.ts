@@ -1,5 +1,5 @@
-/** The ways in: REST and MCP tools. */
-export type Channel = 'rest' | 'mcp';
+/** The ways in: REST and MCP tools; `gateway` for the gateway's own events (gateway-events.ts). */
+export type Channel = 'rest' | 'mcp' | 'gateway';
 
 /** A user as VirusTotal knows them: by username and by email, each null while unknown. */
 export interface Person {

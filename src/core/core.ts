@@ -5,6 +5,7 @@ import type { CallerCredentials } from '../access/credentials.js';
 import { createRateLimits, type Counted } from '../access/rate-limits.js';
 import { connectRedis, waitForRedis } from '../access/redis.js';
 import { AuditLog } from '../audit/audit-log.js';
+import { clientsChange, gatewayEvent } from '../audit/gateway-events.js';
 import { auditLogOptions } from '../audit/log-options.js';
 import { groupUsersFetcher, PersonDirectory } from '../audit/people.js';
 import { freeBytesFor } from '../audit/free-space.js';
@@ -72,11 +73,18 @@ export function listOf(value: string): string[] {
 export async function createCore(config: RuntimeConfig, deps: CoreDeps): Promise<Core> {
   const { log } = deps;
   const closers: (() => Promise<void> | void)[] = [];
+  const auditEventDone = (err: Error | null): void => {
+    if (err !== null) log.error({ err }, 'audit: a gateway event could not be recorded');
+  };
 
   let clients = deps.clients;
   if (clients === undefined) {
     if (config.clientsFile === undefined) throw new Error('GATEWAY_CLIENTS_FILE is required (mint clients with `vtgw token`)');
-    const registry = ClientRegistry.load(config.clientsFile, { info: (m) => log.info(m), warn: (m) => log.warn(m) });
+    const registry = ClientRegistry.load(config.clientsFile, {
+      info: (m) => log.info(m),
+      warn: (m) => log.warn(m),
+      reloaded: (before, after) => audit?.enqueue(gatewayEvent('clientsReload', clientsChange(before, after)), auditEventDone),
+    });
     registry.watch();
     closers.push(() => registry.close());
     clients = registry;
@@ -137,7 +145,7 @@ export async function createCore(config: RuntimeConfig, deps: CoreDeps): Promise
   // Metrics and readiness learn of every line written or lost from the audit log itself, whichever channel sent it.
   const unobserve = auditLog.observe({
     written: (entry) => {
-      if (entry.outcome !== 'intent') metrics.observe(entry);
+      if (entry.outcome !== 'intent' && entry.channel !== 'gateway') metrics.observe(entry);
     },
     failed: (err, entry) => {
       metrics.auditWriteFailures.inc();

@@ -6,6 +6,8 @@ import { tokenDigest } from './token.js';
 export interface RegistryLogger {
   info(msg: string): void;
   warn(msg: string): void;
+  /** After a successful reload: the clients by id before and after (for the audit record). */
+  reloaded?(before: ReadonlyMap<string, ClientWithDigest>, after: ReadonlyMap<string, ClientWithDigest>): void;
 }
 
 /** How often a watched clients file is checked for changes; a revoked client is out within about this long. */
@@ -81,8 +83,10 @@ export class ClientRegistry {
       logger.warn(`client registry: reload failed, keeping the last good ${this.size} clients: ${reason}`);
       return false;
     }
+    const before = this.#index;
     this.#index = index;
     logger.info(`client registry: reloaded ${this.size} clients from ${path}`);
+    logger.reloaded?.(withDigests(before), withDigests(index));
     return true;
   }
 
@@ -145,4 +149,10 @@ function indexClients(clients: ReadonlyArray<Client & { tokenSha256?: string }>)
     byDigest.set(digest, client);
   }
   return { byDigest, byId };
+}
+
+function withDigests(index: ClientIndex): Map<string, ClientWithDigest> {
+  const byId = new Map<string, ClientWithDigest>();
+  for (const [tokenSha256, client] of index.byDigest) byId.set(client.id, { ...client, tokenSha256 });
+  return byId;
 }
