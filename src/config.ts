@@ -189,7 +189,7 @@ export const settings = {
   auditReplicaId: {
     env: 'AUDIT_REPLICA_ID',
     schema: Type.String({ pattern: '^[A-Za-z0-9._-]{1,64}$' }),
-    doc: 'Names this replica in audit checkpoints; default an id created once in `.<log name>.replica` beside the log.',
+    doc: 'Names this replica on every audit line (with a sequence number) and checkpoint; default an id created once in `.<log name>.replica` beside the log (beside `AUDIT_STATE_PATH` on stdout, else new at each start).',
   },
   auditPeopleRefreshSeconds: {
     env: 'AUDIT_PEOPLE_REFRESH_SECONDS',

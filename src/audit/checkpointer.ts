@@ -5,7 +5,7 @@
  * taking the line numbering from the last checkpoint it wrote.
  */
 import { randomUUID, type KeyObject } from 'node:crypto';
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { CHECKPOINT_KIND, lastCheckpointIn, signedCheckpointLine, type Checkpoint, type CheckpointFile, type CheckpointReason } from './checkpoint.js';
 import { GENESIS_HASH } from './line.js';
@@ -27,13 +27,22 @@ export interface CheckpointOptions {
 /** The chain members at the end of every audit line: prevHash, an optional chainRestart, hash. */
 const CHAIN_TAIL = /"prevHash":"([0-9a-f]{64})"(?:,"chainRestart":true)?,"hash":"([0-9a-f]{64})"}\n?$/;
 
-/** The replica id kept beside the log, created once. */
+/**
+ * The replica id kept beside the log (`.<name>.replica`), created once. Where it cannot be kept (the log is not a
+ * regular file, or its directory is not writable) the id is new at each start.
+ */
 export function replicaIdBeside(live: string): string {
   const path = join(dirname(live), `.${basename(live)}.replica`);
-  if (existsSync(path)) return readFileSync(path, 'utf8').trim();
-  const id = randomUUID();
-  writeFileSync(path, `${id}\n`, { mode: 0o640, flag: 'wx' });
-  return id;
+  try {
+    if (existsSync(live) && !statSync(live).isFile()) return randomUUID();
+    mkdirSync(dirname(live), { recursive: true });
+    if (existsSync(path)) return readFileSync(path, 'utf8').trim();
+    const id = randomUUID();
+    writeFileSync(path, `${id}\n`, { mode: 0o640, flag: 'wx' });
+    return id;
+  } catch {
+    return randomUUID();
+  }
 }
 
 export class Checkpointer {

@@ -5,7 +5,7 @@
  */
 import { closeSync, existsSync, fstatSync, ftruncateSync, openSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { pino } from 'pino';
-import { GENESIS_HASH, isChainHash, splitLine, type ChainLink } from './line.js';
+import { chainFields, GENESIS_HASH, isChainHash, splitLine, type ChainLink } from './line.js';
 
 export interface LineSink {
   /** Names the sink in error messages: a path, or "-" for stdout. */
@@ -65,7 +65,8 @@ export class StdoutSink implements LineSink {
     try {
       const state: unknown = JSON.parse(readFileSync(this.statePath, 'utf8'));
       const lastHash = typeof state === 'object' && state !== null && 'lastHash' in state ? state.lastHash : null;
-      if (isChainHash(lastHash)) return { prevHash: lastHash, chainRestart: false };
+      const seq = typeof state === 'object' && state !== null && 'seq' in state && typeof state.seq === 'number' ? state.seq : 0;
+      if (isChainHash(lastHash)) return { prevHash: lastHash, chainRestart: false, seq };
     } catch {
       // An unreadable state file: the chain restarts, and says so.
     }
@@ -78,8 +79,9 @@ export class StdoutSink implements LineSink {
     const last = lines.at(-1);
     const lastHash = last === undefined ? null : (splitLine(last.trimEnd())?.hash ?? null);
     if (this.statePath !== undefined && lastHash !== null) {
+      const seq = last === undefined ? null : (chainFields(last)?.seq ?? null);
       const tmp = `${this.statePath}.tmp`;
-      writeFileSync(tmp, `${JSON.stringify({ lastHash })}\n`, { mode: 0o640 });
+      writeFileSync(tmp, `${JSON.stringify({ lastHash, ...(seq === null ? {} : { seq }) })}\n`, { mode: 0o640 });
       renameSync(tmp, this.statePath);
     }
   }

@@ -27,6 +27,34 @@ export function* readRecords(paths: readonly string[]): Generator<ReadRecord, vo
   }
 }
 
+/**
+ * Several series (one per replica) as one timeline: repeatedly the earliest `time` among the series' next lines,
+ * each series kept in its own order (its chain and `seq`), so the timeline is ordered per replica and a gap in a
+ * replica's `seq` stays visible. One path: its lines in chain order.
+ */
+export function mergedRecords(paths: readonly string[]): ReadRecord[] {
+  const streams = paths.map((path) => [...readRecords([path])]);
+  const next = streams.map(() => 0);
+  const merged: ReadRecord[] = [];
+  for (;;) {
+    let pick = -1;
+    let pickTime = Number.POSITIVE_INFINITY;
+    streams.forEach((stream, i) => {
+      const head = stream[next[i] ?? 0];
+      const time = head === undefined ? Number.NaN : Date.parse(head.record.time);
+      if (head !== undefined && (pick === -1 || time < pickTime)) {
+        pick = i;
+        pickTime = time;
+      }
+    });
+    if (pick === -1) return merged;
+    const at = next[pick] ?? 0;
+    const record = streams[pick]?.[at];
+    if (record !== undefined) merged.push(record);
+    next[pick] = at + 1;
+  }
+}
+
 /** The audit line a text holds, or null for anything else (an operational log line, a torn line). */
 export function auditRecordOf(text: string): AuditRecord | null {
   const start = text.indexOf('{');

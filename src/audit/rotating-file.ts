@@ -85,7 +85,7 @@ export class RotatingFile implements LineSink {
     this.useAppender(appender);
     this.checkpointer?.open();
     this.day = utcDay(resume.day === null ? this.now().getTime() : Date.parse(resume.day));
-    return { prevHash: resume.prevHash, chainRestart: resume.chainRestart };
+    return { prevHash: resume.prevHash, chainRestart: resume.chainRestart, ...(resume.seq === undefined ? {} : { seq: resume.seq }) };
   }
 
   /** As few writes as rotation allows: each takes as many lines as fit before the size limit (always at least one). */

@@ -123,6 +123,7 @@ export function resumePoint(live: string): ResumePoint {
     const last = lastChainLine(liveTail);
     return {
       prevHash: last?.hash ?? GENESIS_HASH,
+      seq: last?.seq ?? 0,
       chainRestart: last === null,
       needsNewline: liveTail !== 'unreadable' && !liveTail.terminated,
       day: dayOf(last?.time ?? null) ?? dayOf(statSync(live).mtime.toISOString()),
@@ -132,7 +133,7 @@ export function resumePoint(live: string): ResumePoint {
     const tail = readTail(rotated.path);
     if (tail === null) continue;
     const last = lastChainLine(tail);
-    return { prevHash: last?.hash ?? GENESIS_HASH, chainRestart: last === null, needsNewline: false, day: null };
+    return { prevHash: last?.hash ?? GENESIS_HASH, seq: last?.seq ?? 0, chainRestart: last === null, needsNewline: false, day: null };
   }
   return { prevHash: GENESIS_HASH, chainRestart: false, needsNewline: false, day: null };
 }
@@ -231,10 +232,10 @@ function readTail(path: string): ReturnType<typeof readLastLine> | 'unreadable' 
 }
 
 /** The last line's hash and time; null when it cannot be read or states no hash. */
-function lastChainLine(tail: ReturnType<typeof readLastLine> | 'unreadable'): { hash: string; time: string | null } | null {
+function lastChainLine(tail: ReturnType<typeof readLastLine> | 'unreadable'): { hash: string; time: string | null; seq: number | null } | null {
   if (tail === 'unreadable' || tail === null || tail.text === null) return null;
   const fields = chainFields(tail.text);
-  return fields === null || fields.hash === null ? null : { hash: fields.hash, time: fields.time };
+  return fields === null || fields.hash === null ? null : { hash: fields.hash, time: fields.time, seq: fields.seq };
 }
 
 function dayOf(time: string | null): string | null {

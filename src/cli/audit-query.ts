@@ -1,10 +1,11 @@
 /**
  * `vtgw audit query [--user NAME] [--client ID] [--operation OP] [--outcome O] [--since ISO] [--until ISO] PATH...`:
  * the audit lines that match every filter given, as written (JSON lines, chain fields kept). `--user` finds a person
- * by username or email. Each PATH is a series (directory or live file) or any file holding audit lines.
+ * by username or email. Each PATH is a series (directory or live file) or any file holding audit lines; several
+ * (one per replica) are merged into one timeline by time, each replica's lines kept in their own order.
  */
 import { parseArgs } from 'node:util';
-import { matches, readRecords, type RecordFilter } from '../audit/records.js';
+import { matches, mergedRecords, type RecordFilter } from '../audit/records.js';
 import { EXIT_OK, EXIT_USAGE, parseArgsMessage, type CliIo } from './io.js';
 
 export const auditQueryUsage =
@@ -50,7 +51,7 @@ export function main(argv: string[], io: CliIo): number {
     if (value !== undefined) filter[key] = value;
   }
   try {
-    for (const { record, text } of readRecords(positionals)) {
+    for (const { record, text } of mergedRecords(positionals)) {
       if (matches(record, filter)) io.stdout.write(`${text.slice(text.indexOf('{'))}\n`);
     }
   } catch (err) {

@@ -1,5 +1,5 @@
 import { createPublicKey, generateKeyPairSync } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { pino } from 'pino';
@@ -52,6 +52,8 @@ t.test('with AUDIT_SIGNING_KEY_FILE the gateway signs checkpoints, serves the ne
   await core.close();
   const result = verifyWithCheckpoints(auditLogPath, checkpoints, createPublicKey(publicKey));
   t.same({ ok: result.ok, lines: result.lines, unsigned: result.unsigned }, { ok: true, lines: 3, unsigned: 0 }, 'the shutdown checkpoint covers the last line');
+  const lines = readFileSync(auditLogPath, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as { replica: string; seq: number });
+  t.same(lines.map((l) => [l.replica, l.seq]), [['replica-a', 1], ['replica-a', 2], ['replica-a', 3]], 'AUDIT_REPLICA_ID and seq on every line');
 });
 
 t.test('a signing key that is not Ed25519 stops the start with a clear message', async (t) => {
