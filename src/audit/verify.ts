@@ -50,6 +50,7 @@ export function verifyAuditFiles(files: string[], options: VerifyOptions = {}): 
   let previous: Position | null = null;
   let intact = 0;
   const checks = options.checks ?? {};
+  let lastSeq: { replica: string; seq: number } | null = null;
   for (const [index, file] of files.entries()) {
     let line = 0;
     const broken = (reason: string): VerifyResult => ({
@@ -66,6 +67,9 @@ export function verifyAuditFiles(files: string[], options: VerifyOptions = {}): 
         if (!checked.ok) {
           return broken(checked.reason === 'prevHash' ? prevHashReason(previous, { file, line }, startHash) : checked.reason);
         }
+        const seqProblem = checked.seq !== null && lastSeq !== null && checked.seq.replica === lastSeq.replica && checked.seq.seq !== lastSeq.seq + 1;
+        if (seqProblem) return broken(`seq ${checked.seq?.seq ?? ''} follows seq ${lastSeq?.seq ?? ''} of replica ${lastSeq?.replica ?? ''}: lines were removed or moved and the hashes recomputed`);
+        lastSeq = checked.seq;
         const fileProblem = line === 1 ? (checks.fileStarts?.(file, firstLine) ?? null) : null;
         if (fileProblem !== null) return broken(fileProblem);
         const lineProblem = checks.lineIntact?.(intact + 1, checked.hash) ?? null;
@@ -81,7 +85,7 @@ export function verifyAuditFiles(files: string[], options: VerifyOptions = {}): 
   return { ok: true, lines: intact, files: files.length };
 }
 
-type Checked = { ok: true; hash: string } | { ok: false; reason: string };
+type Checked = { ok: true; hash: string; seq: { replica: string; seq: number } | null } | { ok: false; reason: string };
 
 function checkLine(text: string, terminated: boolean, expectedPrevHash: string | null): Checked {
   if (!terminated) return { ok: false, reason: 'the line has no final newline: the write was cut short or the file truncated' };
@@ -108,7 +112,8 @@ function checkLine(text: string, terminated: boolean, expectedPrevHash: string |
   if (!isChainHash(prevHash)) return { ok: false, reason: 'no "prevHash" of 64 lowercase hex digits' };
   if (expectedPrevHash !== null && prevHash !== expectedPrevHash) return { ok: false, reason: 'prevHash' };
   if (bodyHash(prevHash, split.body) !== hash) return { ok: false, reason: "hash does not match the line's content: the line was altered" };
-  return { ok: true, hash };
+  const { replica, seq } = content;
+  return { ok: true, hash, seq: typeof replica === 'string' && typeof seq === 'number' ? { replica, seq } : null };
 }
 
 function prevHashReason(previous: Position | null, here: Position, startHash: string): string {
