@@ -235,6 +235,44 @@ export const settings = {
     default: 256 * 1024 * 1024,
     doc: "`/readyz` fails while the audit file's volume has less free space than this (0: no check). Also the metric `vtgw_audit_volume_free_bytes`.",
   },
+  auditStatePath: {
+    env: 'AUDIT_STATE_PATH',
+    schema: Type.String({ minLength: 1 }),
+    doc: 'With `AUDIT_LOG_PATH=-`: a file where the last audit hash is kept, so the chain on stdout goes on across restarts (unset: it starts from zeros at each start).',
+  },
+  auditSigningKeyFile: {
+    env: 'AUDIT_SIGNING_KEY_FILE',
+    schema: Type.String({ minLength: 1 }),
+    doc: 'Ed25519 private key (PKCS#8 PEM, `vtgw audit keygen` or `openssl genpkey -algorithm ed25519`) that signs audit checkpoints; mount it read-only, apart from the audit volume. Unset: no checkpoints, the chain alone (see the audit log section for what that does not protect against).',
+  },
+  auditCheckpointPath: {
+    env: 'AUDIT_CHECKPOINT_PATH',
+    schema: Type.String({ minLength: 1 }),
+    doc: 'Where signed checkpoints are appended; default `<AUDIT_LOG_PATH>.checkpoints`. Best on another volume or an append-only store.',
+  },
+  auditCheckpointEveryLines: {
+    env: 'AUDIT_CHECKPOINT_EVERY_LINES',
+    schema: Type.Integer({ minimum: 1 }),
+    default: 1000,
+    doc: 'Sign a checkpoint after this many audit lines (also at every rotation, around retention deletions and at shutdown).',
+  },
+  auditCheckpointEverySeconds: {
+    env: 'AUDIT_CHECKPOINT_EVERY_SECONDS',
+    schema: Type.Integer({ minimum: 1, maximum: 86400 }),
+    default: 60,
+    doc: 'Sign a checkpoint at least this often while lines are unsigned.',
+  },
+  auditReplicaId: {
+    env: 'AUDIT_REPLICA_ID',
+    schema: Type.String({ pattern: '^[A-Za-z0-9._-]{1,64}$' }),
+    doc: 'Names this replica on every audit line (with a sequence number) and checkpoint; default an id created once in `.<log name>.replica` beside the log (beside `AUDIT_STATE_PATH` on stdout, else new at each start).',
+  },
+  auditPeopleRefreshSeconds: {
+    env: 'AUDIT_PEOPLE_REFRESH_SECONDS',
+    schema: Type.Integer({ minimum: 0, maximum: 86400 }),
+    default: 300,
+    doc: "How often at most the users of a group (`GET /groups/{id}/users?attributes=email`, in the background, within the upstream budget) are looked up so that audit lines name a person by both username and email (`people`). 0: off.",
+  },
   anonymousRequestsPerMinute: {
     env: 'ANONYMOUS_REQUESTS_PER_MINUTE',
     schema: Type.Integer({ minimum: 1 }),

@@ -30,7 +30,7 @@ export async function startGateway(config: RuntimeConfig, deps: Partial<CoreDeps
   await rest.listen({ port: config.port, host: config.host });
   await mcp.listen({ port: config.mcpPort, host: config.host });
   const metricsServer =
-    config.metricsPort === 0 ? undefined : await startMetricsServer(core.metrics, config.metricsPort, config.host, caps.metrics);
+    config.metricsPort === 0 ? undefined : await startMetricsServer(core.metrics, config.metricsPort, config.host, caps.metrics, () => core.latestAuditCheckpoint());
   for (const server of [rest.server, mcp.server, metricsServer]) {
     if (server !== undefined) surviveAcceptErrors(server, (err) => log.error({ err: err.message }, 'could not accept a connection'));
   }

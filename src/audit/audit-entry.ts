@@ -1,5 +1,11 @@
-/** The ways in: REST and MCP tools. */
-export type Channel = 'rest' | 'mcp';
+/** The ways in: REST and MCP tools; `gateway` for the gateway's own events (gateway-events.ts). */
+export type Channel = 'rest' | 'mcp' | 'gateway';
+
+/** A user as VirusTotal knows them: by username and by email, each null while unknown. */
+export interface Person {
+  username: string | null;
+  email: string | null;
+}
 
 /** One audited request, as the gateway hands it to the audit log. It never holds a token, a key or a full body. */
 export interface AuditEntry {
@@ -17,6 +23,8 @@ export interface AuditEntry {
   path: string;
   /** e.g. { group: 'my_group', user: 'user_1', relationship: 'users', threatProfile: '...' } */
   targets: Record<string, string>;
+  /** Every user the request names, with both names once known (people.ts): find a person by either. */
+  people?: Person[];
   /** Summary of a write (users, emails, roles added/removed/replaced, quota values). */
   change?: Record<string, unknown>;
   /** SHA-256 hex of the request body, for writes. */

@@ -6,11 +6,15 @@
  */
 import type { AuditEntry } from './audit-entry.js';
 import { chainLine, entryJson, GENESIS_HASH, type ChainLink } from './line.js';
-import { AppendFailed, StdoutSink, type LineSink } from './line-sink.js';
+import { AppendFailed, STDOUT_MARKER, StdoutSink, type LineSink } from './line-sink.js';
 import { RotatingFile, type RotatingFileOptions } from './rotating-file.js';
 
-/** `path` "-" is stdout; any other path a rotating file. */
-export type AuditLogOptions = RotatingFileOptions;
+/** `path` "-" is stdout (its chain kept across restarts in `statePath` when given); any other path a rotating file. */
+export type AuditLogOptions = RotatingFileOptions & {
+  statePath?: string;
+  /** Every line carries this replica id and a sequence number (line.ts); absent: neither. */
+  replica?: string;
+};
 
 /** Told of every line, whichever channel enqueued it; called before the line's own callback, and must not throw. */
 export interface AuditObserver {
@@ -39,18 +43,21 @@ export class AuditLog {
   private closed = false;
   private readonly observers = new Set<AuditObserver>();
 
-  private constructor(private readonly sink: LineSink) {
+  private constructor(
+    private readonly sink: LineSink,
+    private readonly replica?: string,
+  ) {
     this.path = sink.name;
   }
 
   /** Opens the sink that `opts.path` names; throws a clear Error if it cannot. */
   static open(opts: AuditLogOptions): AuditLog {
-    return AuditLog.writingTo(opts.path === STDOUT ? new StdoutSink() : new RotatingFile(opts));
+    return AuditLog.writingTo(opts.path === STDOUT ? new StdoutSink(opts.statePath) : new RotatingFile(opts), opts.replica);
   }
 
   /** An audit log writing to `sink`, opened now; throws a clear Error if it cannot be. */
-  static writingTo(sink: LineSink): AuditLog {
-    const log = new AuditLog(sink);
+  static writingTo(sink: LineSink, replica?: string): AuditLog {
+    const log = new AuditLog(sink, replica);
     try {
       log.link = sink.open() ?? log.link;
     } catch (err) {
@@ -111,6 +118,11 @@ export class AuditLog {
     return this.lastFailed;
   }
 
+  /** The newest signed checkpoint line (checkpoint.ts), or null when the log signs none or has signed none yet. */
+  latestCheckpoint(): string | null {
+    return this.sink.latestCheckpoint?.() ?? null;
+  }
+
   /** For a readiness probe: open, and the sink would store lines where they are expected. */
   isWritable(): boolean {
     return !this.closed && this.sink.isWritable();
@@ -133,7 +145,7 @@ export class AuditLog {
     const batch = this.queued;
     if (batch.length === 0) return;
     this.queued = [];
-    const hashes: string[] = [];
+    const links: ChainLink[] = [];
     let written = 0;
     let failure: Error | null = null;
     try {
@@ -144,10 +156,10 @@ export class AuditLog {
       const lines: string[] = [];
       let link = this.link;
       for (const { fields } of batch) {
-        const line = chainLine(fields, link);
+        const line = chainLine(this.sink.marksLines === true ? `{${STDOUT_MARKER},${fields.slice(1)}` : fields, link, this.replica);
         lines.push(line.text);
-        hashes.push(line.hash);
-        link = { prevHash: line.hash, chainRestart: false };
+        links.push({ prevHash: line.hash, chainRestart: false, seq: line.seq });
+        link = { prevHash: line.hash, chainRestart: false, seq: line.seq };
       }
       this.sink.append(lines);
       written = batch.length;
@@ -156,8 +168,8 @@ export class AuditLog {
       written = err instanceof AppendFailed ? err.written : 0;
       failure = this.writeFailed(err instanceof AppendFailed ? err.cause : err);
     }
-    const lastHash = hashes[written - 1];
-    if (lastHash !== undefined) this.link = { prevHash: lastHash, chainRestart: false };
+    const last = links[written - 1];
+    if (last !== undefined) this.link = last;
     batch.forEach(({ entry, done }, i) => this.settle(entry, done, i < written ? null : failure));
   }
 

@@ -3,9 +3,9 @@
  * and says where the chain goes on when it is (re)opened. Built in: a rotating file (rotating-file.ts) and stdout
  * (below), both through SyncAppender, which returns only once the bytes are in the kernel.
  */
-import { closeSync, fstatSync, ftruncateSync, openSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, ftruncateSync, openSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { pino } from 'pino';
-import type { ChainLink } from './line.js';
+import { chainFields, GENESIS_HASH, isChainHash, splitLine, type ChainLink } from './line.js';
 
 export interface LineSink {
   /** Names the sink in error messages: a path, or "-" for stdout. */
@@ -25,6 +25,13 @@ export interface LineSink {
   isWritable(): boolean;
   /** Flushes and releases the sink; it is not used again. */
   close(): void;
+  /**
+   * Each line starts with STDOUT_MARKER (inside the hashed bytes) so that a shipper can tell audit lines from the
+   * operational log lines they are mixed with.
+   */
+  readonly marksLines?: boolean;
+  /** The newest signed checkpoint of the chain, for sinks that sign them. */
+  latestCheckpoint?(): string | null;
 }
 
 /** A failed append after `written` of its lines were stored. */
@@ -37,20 +44,46 @@ export class AppendFailed extends Error {
   }
 }
 
-/** Standard output: no rotation, and nothing to read back, so each start begins a chain from genesis. */
+/** The first member of every audit line on stdout. */
+export const STDOUT_MARKER = '"log":"vtgw-audit"';
+
+/**
+ * Standard output: no rotation, and nothing to read back. With a state file the chain goes on across restarts from
+ * the last hash written (kept there after every append); without one each start begins a chain from genesis.
+ */
 export class StdoutSink implements LineSink {
   readonly name = '-';
+  readonly marksLines = true;
   private appender: SyncAppender | null = null;
 
-  open(): null {
+  constructor(private readonly statePath?: string) {}
+
+  open(): ChainLink | null {
     this.appender?.close();
     this.appender = SyncAppender.stdout();
-    return null;
+    if (this.statePath === undefined || !existsSync(this.statePath)) return null;
+    try {
+      const state: unknown = JSON.parse(readFileSync(this.statePath, 'utf8'));
+      const lastHash = typeof state === 'object' && state !== null && 'lastHash' in state ? state.lastHash : null;
+      const seq = typeof state === 'object' && state !== null && 'seq' in state && typeof state.seq === 'number' ? state.seq : 0;
+      if (isChainHash(lastHash)) return { prevHash: lastHash, chainRestart: false, seq };
+    } catch {
+      // An unreadable state file: the chain restarts, and says so.
+    }
+    return { prevHash: GENESIS_HASH, chainRestart: true };
   }
 
   append(lines: readonly string[]): void {
     if (this.appender === null) throw new Error('stdout sink is not open');
     this.appender.append(lines.join(''));
+    const last = lines.at(-1);
+    const lastHash = last === undefined ? null : (splitLine(last.trimEnd())?.hash ?? null);
+    if (this.statePath !== undefined && lastHash !== null) {
+      const seq = last === undefined ? null : (chainFields(last)?.seq ?? null);
+      const tmp = `${this.statePath}.tmp`;
+      writeFileSync(tmp, `${JSON.stringify({ lastHash, ...(seq === null ? {} : { seq }) })}\n`, { mode: 0o640 });
+      renameSync(tmp, this.statePath);
+    }
   }
 
   isWritable(): boolean {

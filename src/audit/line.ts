@@ -1,8 +1,11 @@
 /**
  * The audit line: its format and its hash.
  *
- * Every line is one JSON object: the entry's fields in reading order (time first), `prevHash`, `"chainRestart": true`
- * on the first line written after the log found its previous last line unreadable, and last `hash`. A line L is
+ * Every line is one JSON object: on stdout first `"log":"vtgw-audit"` (line-sink.ts), then the entry's fields in
+ * reading order (time first), `prevHash`, `"chainRestart": true`
+ * on the first line written after the log found its previous last line unreadable, and last `hash`. With a replica
+ * id, `replica` and `seq` (1, 2, … per replica, across restarts and rotation) come just before `prevHash`, so a
+ * merged timeline of several replicas stays ordered per replica and a gap shows. A line L is
  * written as
  *
  *   BODY with its closing "}" replaced by   ,"hash":"<hash>"}
@@ -24,6 +27,8 @@ export const GENESIS_HASH = '0'.repeat(64);
 /** Where a chain goes on: the hash of the line before, and whether the next line starts a new chain. */
 export interface ChainLink {
   prevHash: string;
+  /** The `seq` of the line before, on a log whose lines carry a replica id; absent or 0 before the first. */
+  seq?: number;
   /** The line before was unreadable: the next line starts from GENESIS_HASH and says so. */
   chainRestart: boolean;
 }
@@ -51,6 +56,7 @@ export function entryJson(entry: AuditEntry): string {
     method: entry.method,
     path: entry.path,
     targets: entry.targets,
+    people: entry.people,
     cut: entry.cut,
     outcome: entry.outcome,
     status: entry.status,
@@ -68,11 +74,13 @@ export function entryJson(entry: AuditEntry): string {
  * The line (newline-terminated) of an entry whose fields are `fields` (from entryJson), chained to `link`, and its
  * hash: the next line's prevHash. The chain fields close the object: `prevHash`, then `chainRestart` only when true.
  */
-export function chainLine(fields: string, link: ChainLink): { text: string; hash: string } {
+export function chainLine(fields: string, link: ChainLink, replica?: string): { text: string; hash: string; seq: number } {
   const restart = link.chainRestart ? ',"chainRestart":true' : '';
-  const body = `${fields.slice(0, -1)},"prevHash":"${link.prevHash}"${restart}}`;
+  const seq = (link.seq ?? 0) + 1;
+  const replicaMembers = replica === undefined ? '' : `,"replica":${JSON.stringify(replica)},"seq":${seq}`;
+  const body = `${fields.slice(0, -1)}${replicaMembers},"prevHash":"${link.prevHash}"${restart}}`;
   const lineHash = bodyHash(link.prevHash, body);
-  return { text: withHash(body, lineHash), hash: lineHash };
+  return { text: withHash(body, lineHash), hash: lineHash, seq };
 }
 
 /** The hash of a line whose body (the JSON object without `hash`) is `body`. */
@@ -96,7 +104,7 @@ export function splitLine(line: string): { body: string; hash: string } | null {
  * The chain fields a line states, each null when absent or malformed; null for text that is not a JSON object.
  * Reading, not checking: verify.ts is what says whether the hash is right.
  */
-export function chainFields(text: string): { prevHash: string | null; hash: string | null; time: string | null } | null {
+export function chainFields(text: string): { prevHash: string | null; hash: string | null; time: string | null; seq: number | null } | null {
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
@@ -104,8 +112,9 @@ export function chainFields(text: string): { prevHash: string | null; hash: stri
     return null;
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return null;
-  const { prevHash, hash: lineHash, time } = parsed as Record<string, unknown>;
+  const { prevHash, hash: lineHash, time, seq } = parsed as Record<string, unknown>;
   return {
+    seq: typeof seq === 'number' && Number.isSafeInteger(seq) ? seq : null,
     prevHash: isChainHash(prevHash) ? prevHash : null,
     hash: isChainHash(lineHash) ? lineHash : null,
     time: typeof time === 'string' ? time : null,

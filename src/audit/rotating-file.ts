@@ -9,6 +9,7 @@
  */
 import { accessSync, closeSync, constants, existsSync, fstatSync, openSync, mkdirSync, readSync, renameSync, statSync, unlinkSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import { Checkpointer, type CheckpointOptions } from './checkpointer.js';
 import type { ChainLink } from './line.js';
 import { AppendFailed, SyncAppender, type LineSink } from './line-sink.js';
 import { lastHashOf, listRotated, nextRotatedPath, noteRemovedByRetention, resumePoint } from './series.js';
@@ -24,6 +25,8 @@ export interface RotatingFileOptions {
   /** At rotation, delete the oldest rotated files while the series holds more bytes; 0 or absent: no limit. */
   retainBytes?: number;
   now?: () => Date;
+  /** Signed checkpoints of the chain (checkpointer.ts); none when absent. */
+  checkpoints?: CheckpointOptions;
 }
 
 /** After a failed rename, rotation is retried this much later; lines keep going to the current file meanwhile. */
@@ -43,6 +46,7 @@ export class RotatingFile implements LineSink {
   /** UTC day number (days since the epoch) of the lines in the live file. */
   private day = 0;
   private rotationRetryAt = 0;
+  private readonly checkpointer: Checkpointer | null;
 
   /** Creates the file's directory if needed; throws a clear Error if it cannot. */
   constructor(opts: RotatingFileOptions) {
@@ -57,6 +61,12 @@ export class RotatingFile implements LineSink {
     } catch (err) {
       throw new Error(`audit log: cannot create the directory of ${this.name}: ${messageOf(err)}`, { cause: err });
     }
+    this.checkpointer = opts.checkpoints === undefined ? null : new Checkpointer(this.name, { now: this.now, ...opts.checkpoints });
+  }
+
+  /** The newest signed checkpoint this process wrote, or null. */
+  latestCheckpoint(): string | null {
+    return this.checkpointer?.latest() ?? null;
   }
 
   /** Opens the live file and reads where the chain goes on: its last line, or the newest rotated file's. */
@@ -73,8 +83,9 @@ export class RotatingFile implements LineSink {
       }
     }
     this.useAppender(appender);
+    this.checkpointer?.open();
     this.day = utcDay(resume.day === null ? this.now().getTime() : Date.parse(resume.day));
-    return { prevHash: resume.prevHash, chainRestart: resume.chainRestart };
+    return { prevHash: resume.prevHash, chainRestart: resume.chainRestart, ...(resume.seq === undefined ? {} : { seq: resume.seq }) };
   }
 
   /** As few writes as rotation allows: each takes as many lines as fit before the size limit (always at least one). */
@@ -93,6 +104,7 @@ export class RotatingFile implements LineSink {
           bytes += nextBytes;
         }
         appender.append(text);
+        this.checkpointer?.appended(lines.slice(written, end));
         written = end;
       }
     } catch (err) {
@@ -122,6 +134,7 @@ export class RotatingFile implements LineSink {
     const appender = this.appender;
     this.appender = null;
     appender?.close();
+    this.checkpointer?.close();
   }
 
   /** The appender for a line of `lineBytes`, after rotating first if the line is due in a new file. */
@@ -148,8 +161,10 @@ export class RotatingFile implements LineSink {
     this.appender = null;
     current.close();
     try {
-      renameSync(this.name, nextRotatedPath(this.name));
+      const rotatedPath = nextRotatedPath(this.name);
+      renameSync(this.name, rotatedPath);
       this.rotationRetryAt = 0;
+      this.checkpointer?.rotated(rotatedPath);
     } catch (err) {
       if (this.rotationRetryAt === 0) {
         process.emitWarning(`audit log ${this.name}: rotation failed, writing on in the same file: ${messageOf(err)}`, {
@@ -218,8 +233,10 @@ export class RotatingFile implements LineSink {
       if (!tooMany && !tooBig) break;
       try {
         const lastHash = lastHashOf(oldest.path);
+        this.checkpointer?.beforeRemoval();
         unlinkSync(oldest.path);
         if (lastHash !== null) noteRemovedByRetention(this.name, oldest.path, lastHash);
+        this.checkpointer?.removed(oldest.path);
       } catch (err) {
         process.emitWarning(`audit log ${this.name}: retention could not delete ${oldest.path}: ${messageOf(err)}`, {
           code: 'AUDIT_RETENTION_FAILED',

@@ -32,6 +32,8 @@ interface ResumePoint extends ChainLink {
 
 const DIGITS = 6;
 const DEFAULT_LIVE_NAME = 'audit.log';
+/** The checkpoint file beside a live file (checkpointer.ts) is no series of its own. */
+const CHECKPOINTS_SUFFIX = '.checkpoints';
 const NEWLINE = 0x0a;
 const READ_CHUNK_BYTES = 1 << 20;
 const TAIL_CHUNK_BYTES = 64 * 1024;
@@ -121,6 +123,7 @@ export function resumePoint(live: string): ResumePoint {
     const last = lastChainLine(liveTail);
     return {
       prevHash: last?.hash ?? GENESIS_HASH,
+      seq: last?.seq ?? 0,
       chainRestart: last === null,
       needsNewline: liveTail !== 'unreadable' && !liveTail.terminated,
       day: dayOf(last?.time ?? null) ?? dayOf(statSync(live).mtime.toISOString()),
@@ -130,7 +133,7 @@ export function resumePoint(live: string): ResumePoint {
     const tail = readTail(rotated.path);
     if (tail === null) continue;
     const last = lastChainLine(tail);
-    return { prevHash: last?.hash ?? GENESIS_HASH, chainRestart: last === null, needsNewline: false, day: null };
+    return { prevHash: last?.hash ?? GENESIS_HASH, seq: last?.seq ?? 0, chainRestart: last === null, needsNewline: false, day: null };
   }
   return { prevHash: GENESIS_HASH, chainRestart: false, needsNewline: false, day: null };
 }
@@ -229,10 +232,10 @@ function readTail(path: string): ReturnType<typeof readLastLine> | 'unreadable' 
 }
 
 /** The last line's hash and time; null when it cannot be read or states no hash. */
-function lastChainLine(tail: ReturnType<typeof readLastLine> | 'unreadable'): { hash: string; time: string | null } | null {
+function lastChainLine(tail: ReturnType<typeof readLastLine> | 'unreadable'): { hash: string; time: string | null; seq: number | null } | null {
   if (tail === 'unreadable' || tail === null || tail.text === null) return null;
   const fields = chainFields(tail.text);
-  return fields === null || fields.hash === null ? null : { hash: fields.hash, time: fields.time };
+  return fields === null || fields.hash === null ? null : { hash: fields.hash, time: fields.time, seq: fields.seq };
 }
 
 function dayOf(time: string | null): string | null {
@@ -276,7 +279,8 @@ function isDirectory(path: string): boolean {
 function liveNameIn(dir: string): string {
   const lives = new Set<string>();
   for (const name of readdirSync(dir)) {
-    if (!name.startsWith('.') && statSync(join(dir, name)).isFile()) lives.add(parseRotatedName(name)?.live ?? name);
+    if (name.startsWith('.') || name.endsWith(CHECKPOINTS_SUFFIX) || !statSync(join(dir, name)).isFile()) continue;
+    lives.add(parseRotatedName(name)?.live ?? name);
   }
   const only = lives.size === 1 ? [...lives][0] : undefined;
   if (only !== undefined) return only;

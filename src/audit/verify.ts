@@ -25,6 +25,15 @@ export interface VerifyOptions {
    * 'any' accepts whatever the first line says, for a series whose oldest files were removed.
    */
   startHash?: string;
+  /** Checks made as the walk goes: each returns the reason the chain is broken at that place, or null. */
+  checks?: ChainChecks;
+}
+
+export interface ChainChecks {
+  /** A file's first line is intact as a chain; `chainLine` is its number in the whole chain (1 for the first line). */
+  fileStarts?(file: string, chainLine: number): string | null;
+  /** An intact line, by its number in the whole chain. */
+  lineIntact?(chainLine: number, hash: string): string | null;
 }
 
 export const ANY_START = 'any';
@@ -40,6 +49,8 @@ export function verifyAuditFiles(files: string[], options: VerifyOptions = {}): 
   let expected: string | null = startHash === ANY_START ? null : startHash;
   let previous: Position | null = null;
   let intact = 0;
+  const checks = options.checks ?? {};
+  let lastSeq: { replica: string; seq: number } | null = null;
   for (const [index, file] of files.entries()) {
     let line = 0;
     const broken = (reason: string): VerifyResult => ({
@@ -49,12 +60,20 @@ export function verifyAuditFiles(files: string[], options: VerifyOptions = {}): 
       firstBreak: { file, line, reason },
     });
     try {
+      const firstLine = intact + 1;
       for (const { text, terminated } of fileLines(file)) {
         line += 1;
         const checked = checkLine(text, terminated, expected);
         if (!checked.ok) {
           return broken(checked.reason === 'prevHash' ? prevHashReason(previous, { file, line }, startHash) : checked.reason);
         }
+        const seqProblem = checked.seq !== null && lastSeq !== null && checked.seq.replica === lastSeq.replica && checked.seq.seq !== lastSeq.seq + 1;
+        if (seqProblem) return broken(`seq ${checked.seq?.seq ?? ''} follows seq ${lastSeq?.seq ?? ''} of replica ${lastSeq?.replica ?? ''}: lines were removed or moved and the hashes recomputed`);
+        lastSeq = checked.seq;
+        const fileProblem = line === 1 ? (checks.fileStarts?.(file, firstLine) ?? null) : null;
+        if (fileProblem !== null) return broken(fileProblem);
+        const lineProblem = checks.lineIntact?.(intact + 1, checked.hash) ?? null;
+        if (lineProblem !== null) return broken(lineProblem);
         expected = checked.hash;
         previous = { file, line };
         intact += 1;
@@ -66,7 +85,7 @@ export function verifyAuditFiles(files: string[], options: VerifyOptions = {}): 
   return { ok: true, lines: intact, files: files.length };
 }
 
-type Checked = { ok: true; hash: string } | { ok: false; reason: string };
+type Checked = { ok: true; hash: string; seq: { replica: string; seq: number } | null } | { ok: false; reason: string };
 
 function checkLine(text: string, terminated: boolean, expectedPrevHash: string | null): Checked {
   if (!terminated) return { ok: false, reason: 'the line has no final newline: the write was cut short or the file truncated' };
@@ -93,7 +112,8 @@ function checkLine(text: string, terminated: boolean, expectedPrevHash: string |
   if (!isChainHash(prevHash)) return { ok: false, reason: 'no "prevHash" of 64 lowercase hex digits' };
   if (expectedPrevHash !== null && prevHash !== expectedPrevHash) return { ok: false, reason: 'prevHash' };
   if (bodyHash(prevHash, split.body) !== hash) return { ok: false, reason: "hash does not match the line's content: the line was altered" };
-  return { ok: true, hash };
+  const { replica, seq } = content;
+  return { ok: true, hash, seq: typeof replica === 'string' && typeof seq === 'number' ? { replica, seq } : null };
 }
 
 function prevHashReason(previous: Position | null, here: Position, startHash: string): string {

@@ -13,10 +13,14 @@
 import { parseArgs } from 'node:util';
 import { chainOrder, retentionStart, seriesOf } from '../audit/series.js';
 import { isChainHash } from '../audit/line.js';
+import { readPublicKey } from '../audit/checkpoint.js';
+import { checkpointsBeside, verifyWithCheckpoints } from '../audit/verify-checkpoints.js';
 import { ANY_START, verifyAuditFiles, type VerifyOptions } from '../audit/verify.js';
 import { EXIT_FINDING, EXIT_OK, EXIT_USAGE, parseArgsMessage, type CliIo } from './io.js';
 
-export const auditVerifyUsage = 'usage: vtgw audit verify [--start-hash=<64 hex digits>|any] <file|directory>...';
+export const auditVerifyUsage =
+  'usage: vtgw audit verify [--start-hash=<64 hex digits>|any] <file|directory>...\n' +
+  '       vtgw audit verify --public-key PUB.pem [--checkpoints PATH] <live file|directory>';
 
 export function main(argv: string[], io: CliIo): number {
   const usageError = (message: string): number => {
@@ -29,7 +33,12 @@ export function main(argv: string[], io: CliIo): number {
       args: argv,
       strict: true,
       allowPositionals: true,
-      options: { 'start-hash': { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+      options: {
+        'start-hash': { type: 'string' },
+        'public-key': { type: 'string' },
+        checkpoints: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
     });
   } catch (err) {
     return usageError(parseArgsMessage(err));
@@ -47,6 +56,12 @@ export function main(argv: string[], io: CliIo): number {
   }
   const [only] = paths;
   if (only === undefined) return usageError('no file given');
+  const publicKeyPath = values['public-key'];
+  if (publicKeyPath !== undefined) {
+    if (paths.length !== 1 || startHash !== undefined) return usageError('--public-key takes one live file or directory, and no --start-hash');
+    return verifySigned(only, publicKeyPath, values.checkpoints, io, usageError);
+  }
+  if (values.checkpoints !== undefined) return usageError('--checkpoints needs --public-key');
   let files: string[];
   let retainedFrom: string | null;
   try {
@@ -65,5 +80,23 @@ export function main(argv: string[], io: CliIo): number {
   }
   const from = trimmed ? ` (from the oldest kept file, ${files[0] ?? ''}: older files were removed by retention)` : '';
   io.stdout.write(`OK: ${result.lines} lines in ${result.files} files, chain intact${from}\n`);
+  return EXIT_OK;
+}
+
+function verifySigned(series: string, publicKeyPath: string, checkpointsPath: string | undefined, io: CliIo, usageError: (m: string) => number): number {
+  let result;
+  try {
+    const key = readPublicKey(publicKeyPath);
+    result = verifyWithCheckpoints(series, checkpointsPath ?? checkpointsBeside(series), key);
+  } catch (err) {
+    return usageError(err instanceof Error ? err.message : String(err));
+  }
+  if (result.firstBreak !== undefined) {
+    const { file, line, reason } = result.firstBreak;
+    io.stdout.write(`BROKEN: ${file}:${line}: ${reason}\n`);
+    return EXIT_FINDING;
+  }
+  const unsigned = result.unsigned === 0 ? '' : `; the last ${result.unsigned} lines are after the newest checkpoint (chain only)`;
+  io.stdout.write(`OK: ${result.lines} lines in ${result.files} files, chain intact, ${result.checkpoints} signed checkpoints agree${unsigned}\n`);
   return EXIT_OK;
 }

@@ -1,4 +1,7 @@
 // `vtgw <command> ...`: the operator's commands, one table, each with its own `main(argv, io)`.
+import { main as auditExport } from './audit-export.js';
+import { main as auditKeygen } from './audit-keygen.js';
+import { main as auditQuery } from './audit-query.js';
 import { main as auditVerify } from './audit-verify.js';
 import { EXIT_OK, EXIT_USAGE, type CliIo, type CliMain } from './io.js';
 import { main as token } from './token.js';
@@ -14,7 +17,10 @@ interface Command {
 const commands: Command[] = [
   { words: ['token', 'rotate'], summary: "a new token for a client, the old one expiring after a grace period", main: (argv, io) => tokenRotate(argv, io) },
   { words: ['token'], summary: 'mint a client token and print its clients-file entry', main: token },
-  { words: ['audit', 'verify'], summary: "check an audit log's hash chain, a file or its whole rotated series", main: auditVerify },
+  { words: ['audit', 'verify'], summary: "check an audit log's hash chain (and its signed checkpoints), a file or its whole rotated series", main: auditVerify },
+  { words: ['audit', 'query'], summary: 'audit lines by user (either name), client, operation, outcome, time', main: auditQuery },
+  { words: ['audit', 'export'], summary: 'audit lines as OCSF API Activity (6003) events, for a SIEM', main: auditExport },
+  { words: ['audit', 'keygen'], summary: 'write an Ed25519 key pair for signing audit checkpoints', main: auditKeygen },
 ];
 
 export const vtgwUsage = [

@@ -6,6 +6,9 @@ import { createRateLimits, type Counted } from '../access/rate-limits.js';
 import { connectRedis, redisProblem, waitForRedis } from '../access/redis.js';
 import { createSignedIdentities } from '../access/signed-identities.js';
 import { AuditLog } from '../audit/audit-log.js';
+import { clientsChange, gatewayEvent } from '../audit/gateway-events.js';
+import { auditLogOptions } from '../audit/log-options.js';
+import { groupUsersFetcher, PersonDirectory } from '../audit/people.js';
 import { freeBytesFor } from '../audit/free-space.js';
 import type { Operation } from '../catalog/operation.js';
 import { operations } from '../catalog/operations.js';
@@ -61,6 +64,8 @@ export interface Core {
   readiness(): Promise<ReadinessFailures>;
   /** What is degraded without failing readiness: an identity provider unreachable, the key file unusable. */
   readinessNotes(): Record<string, string>;
+  /** The newest signed audit checkpoint, served on the metrics port for an outside collector; null when none. */
+  latestAuditCheckpoint(): string | null;
   close(): Promise<void>;
 }
 
@@ -76,11 +81,18 @@ export function listOf(value: string): string[] {
 export async function createCore(config: RuntimeConfig, deps: CoreDeps): Promise<Core> {
   const { log } = deps;
   const closers: (() => Promise<void> | void)[] = [];
+  const auditEventDone = (err: Error | null): void => {
+    if (err !== null) log.error({ err }, 'audit: a gateway event could not be recorded');
+  };
 
   let clients = deps.clients;
   if (clients === undefined) {
     if (config.clientsFile === undefined) throw new Error('GATEWAY_CLIENTS_FILE is required (mint clients with `vtgw token`)');
-    const registry = ClientRegistry.load(config.clientsFile, { info: (m) => log.info(m), warn: (m) => log.warn(m) });
+    const registry = ClientRegistry.load(config.clientsFile, {
+      info: (m) => log.info(m),
+      warn: (m) => log.warn(m),
+      reloaded: (before, after) => audit?.enqueue(gatewayEvent('clientsReload', clientsChange(before, after)), auditEventDone),
+    });
     registry.watch();
     closers.push(() => registry.close());
     clients = registry;
@@ -93,6 +105,7 @@ export async function createCore(config: RuntimeConfig, deps: CoreDeps): Promise
       rotateDaily: config.auditRotateDaily,
       retainFiles: config.auditRetainFiles,
       retainBytes: config.auditRetainBytes,
+      ...auditLogOptions(config),
     });
     closers.push(() => opened.close());
     audit = opened;
@@ -135,11 +148,16 @@ export async function createCore(config: RuntimeConfig, deps: CoreDeps): Promise
   void keyOwners.owner();
   apiKey.onSwitch(() => keyOwners.relookUp());
   const identities = createSignedIdentities(config, clients, metrics.registry, log);
+  const people = new PersonDirectory(groupUsersFetcher((path) => upstream.request({ method: 'GET', path, requestId: `audit-people-${Date.now()}` })), {
+    refreshMs: config.auditPeopleRefreshSeconds * 1000,
+    off: config.auditPeopleRefreshSeconds === 0,
+    failed: (group, err) => log.warn({ group, err: err instanceof Error ? err.message : String(err) }, 'audit: the users of a group could not be looked up'),
+  });
   const auditLog = audit;
   // Metrics and readiness learn of every line written or lost from the audit log itself, whichever channel sent it.
   const unobserve = auditLog.observe({
     written: (entry) => {
-      if (entry.outcome !== 'intent') metrics.observe(entry);
+      if (entry.outcome !== 'intent' && entry.channel !== 'gateway') metrics.observe(entry);
     },
     failed: (err, entry) => {
       metrics.auditWriteFailures.inc();
@@ -177,7 +195,7 @@ export async function createCore(config: RuntimeConfig, deps: CoreDeps): Promise
       keyOwnerMinDailyAllowance: config.keyOwnerMinDailyAllowance,
       recordIntent: (call) =>
         new Promise((resolve, reject) => {
-          auditLog.enqueue(auditIntentOf(call), (err) => {
+          auditLog.enqueue(people.withPeople(auditIntentOf(call)), (err) => {
             if (err !== null) {
               reject(auditUnavailable());
               return;
@@ -197,7 +215,7 @@ export async function createCore(config: RuntimeConfig, deps: CoreDeps): Promise
         done(null);
         return;
       }
-      const entry = auditEntryOf(call, status);
+      const entry = people.withPeople(auditEntryOf(call, status));
       callRecorded(entry);
       auditLog.enqueue(entry, done);
     },
@@ -218,6 +236,7 @@ export async function createCore(config: RuntimeConfig, deps: CoreDeps): Promise
       if (apiKey.problem !== undefined) notes.virusTotalKey = `VIRUSTOTAL_API_KEY_FILE unusable, the last good key stays in use: ${apiKey.problem}`;
       return notes;
     },
+    latestAuditCheckpoint: () => auditLog.latestCheckpoint(),
     async close() {
       for (const close of closers.reverse()) await close();
     },

@@ -1,11 +1,13 @@
 import { readFileSync, statSync } from 'node:fs';
-import type { Client, ClientRecord } from './client.js';
+import type { Client, ClientRecord, ClientWithDigest } from './client.js';
 import { parseClientsFile } from './clients-file.js';
 import { tokenDigest } from './token.js';
 
 export interface RegistryLogger {
   info(msg: string): void;
   warn(msg: string): void;
+  /** After a successful reload: the clients by id before and after (for the audit record). */
+  reloaded?(before: ReadonlyMap<string, ClientWithDigest>, after: ReadonlyMap<string, ClientWithDigest>): void;
 }
 
 export interface WatchOptions {
@@ -93,8 +95,10 @@ export class ClientRegistry {
       logger.warn(`client registry: reload failed, keeping the last good ${this.size} clients: ${reason}`);
       return false;
     }
+    const before = this.#index;
     this.#index = index;
     logger.info(`client registry: reloaded ${this.size} clients from ${path}`);
+    logger.reloaded?.(withDigests(before), withDigests(index));
     return true;
   }
 
@@ -164,4 +168,10 @@ function indexClients(clients: readonly ClientRecord[]): ClientIndex {
     }
   }
   return { byDigest, byId, bySubject };
+}
+
+function withDigests(index: ClientIndex): Map<string, ClientWithDigest> {
+  const byId = new Map<string, ClientWithDigest>();
+  for (const [tokenSha256, { client }] of index.byDigest) byId.set(client.id, { ...client, tokenSha256 });
+  return byId;
 }

@@ -261,9 +261,24 @@ t.test('path "-" writes hash-chained lines to stdout', (t) => {
   const run = spawnSync(process.execPath, childArgs('stdoutWriter', []), { cwd: repoRoot, encoding: 'utf8', timeout: 60_000 });
   t.equal(run.status, 0, run.stderr);
   const path = join(t.testdir(), 'from-stdout.log');
-  writeFileSync(path, run.stdout);
+  const auditLines = run.stdout.split('\n').filter((line) => line.startsWith('{"log":"vtgw-audit",'));
+  t.equal(auditLines.length, 3, 'each audit line starts with the marker, the operational line does not');
+  writeFileSync(path, auditLines.map((line) => `${line}\n`).join(''));
   t.same(parsedLines(path).map((line) => line.requestId), ['req-0', 'req-1', 'req-2']);
-  t.same(verifyAuditFiles([path]), { ok: true, lines: 3, files: 1 });
+  t.same(verifyAuditFiles([path]), { ok: true, lines: 3, files: 1 }, 'the marker is inside the hashed bytes');
+  writeFileSync(path, auditLines.map((line) => `${line.replace('{"log":"vtgw-audit",', '{')}\n`).join(''));
+  t.equal(verifyAuditFiles([path]).ok, false, 'a line stripped of its marker no longer verifies');
+  t.end();
+});
+
+t.test('on stdout with a state file, the chain goes on across restarts', (t) => {
+  const dir = t.testdir();
+  const state = join(dir, 'audit.state');
+  const runs = ['0', '3'].map((from) => spawnSync(process.execPath, childArgs('stdoutWriter', [state, from]), { cwd: repoRoot, encoding: 'utf8', timeout: 60_000 }));
+  const path = join(dir, 'captured.log');
+  const captured = runs.map((run) => run.stdout).join('');
+  writeFileSync(path, captured.split('\n').filter((line) => line.startsWith('{"log":"vtgw-audit",')).map((line) => `${line}\n`).join(''));
+  t.same(verifyAuditFiles([path]), { ok: true, lines: 6, files: 1 }, 'one chain over both runs');
   t.end();
 });
 

@@ -151,6 +151,8 @@ t.test('in the production layout, every operator command the README shows works 
   const commands = readmeCommands();
   const kinds = {
     token: commands.filter((c) => /^(npx )?vtgw token |^npm run token -- /.test(c)),
+    keygen: commands.filter((c) => /^(npx )?vtgw audit keygen /.test(c)),
+    query: commands.filter((c) => /^(npx )?vtgw audit (query|export) /.test(c)),
     verify: commands.filter((c) => /^(npx )?vtgw audit verify |^npm run audit:verify -- /.test(c)),
     help: commands.filter((c) => /^(npx )?vtgw --help$/.test(c)),
     start: commands.filter((c) => /(^| )npm start$/.test(c)),
@@ -188,6 +190,11 @@ t.test('in the production layout, every operator command the README shows works 
   if (client === undefined) throw new Error('the README shows no token command');
   writeFileSync(join(app, 'clients.json'), JSON.stringify({ clients: [client.entry] }));
 
+  for (const command of kinds.keygen) {
+    const out = await mustRun(command, app, env);
+    t.match(out, /audit-signing\.key\n.*audit-signing\.pub\n$/, `${command}: wrote the key pair`);
+  }
+
   for (const command of kinds.start) {
     const [port, mcpPort, metricsPort] = [await freePort(), await freePort(), await freePort()];
     const gateway = serve(filled(command), app, {
@@ -223,9 +230,16 @@ t.test('in the production layout, every operator command the README shows works 
   t.ok(existsSync(join(app, 'audit/audit.log')), 'the gateway wrote its audit log at the default ./audit/audit.log');
   for (const command of kinds.verify) {
     const out = await mustRun(command, app, env);
-    t.match(out, /^OK: [1-9]\d* lines in 1 files, chain intact$/m, `${command}: the gateway's own log verifies`);
+    const signed = command.includes('--public-key');
+    const expected = signed ? /^OK: [1-9]\d* lines in 1 files, chain intact, [1-9]\d* signed checkpoints agree(; the last \d+ lines are after the newest checkpoint \(chain only\))?$/m : /^OK: [1-9]\d* lines in 1 files, chain intact$/m;
+    t.match(out, expected, `${command}: the gateway's own log verifies`);
   }
   if (kinds.verify.length === 0) throw new Error('the README shows no audit verify command');
+  for (const command of kinds.query) {
+    const run = await sh(command, app, env);
+    t.equal(run.status, 0, `${command}: runs (${run.stderr.slice(0, 200)})`);
+    for (const line of run.stdout.split('\n').filter(Boolean)) t.doesNotThrow(() => JSON.parse(line), 'JSON lines');
+  }
 
   // The built CLI's exit codes reach the shell: 1 for a finding, 2 for bad usage.
   const lines = readFileSync(join(app, 'audit/audit.log'), 'utf8').split('\n');

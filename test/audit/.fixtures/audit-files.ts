@@ -43,7 +43,7 @@ export function writeEntries(opts: AuditLogOptions, count: number, from = 0): vo
 /** A rotated series in `dir` by name: `<live>.<n>` (zero padded, so sorting names sorts n), then `<live>`. */
 export function seriesIn(dir: string, live = 'audit.log'): string[] {
   const rotated = readdirSync(dir)
-    .filter((name) => name.startsWith(`${live}.`))
+    .filter((name) => name.startsWith(`${live}.`) && /\.\d+$/.test(name))
     .sort();
   return [...rotated, live].map((name) => join(dir, name));
 }

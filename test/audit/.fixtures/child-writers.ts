@@ -18,10 +18,13 @@ export function crashWriter(path: string, maxBytes: string, prefix: string): voi
   batch();
 }
 
-/** Writes three audit lines to stdout (AUDIT_LOG_PATH "-"). */
-export function stdoutWriter(): void {
-  const log = AuditLog.open({ path: '-' });
-  for (let i = 0; i < 3; i++) log.write(sampleEntry(i));
+/** Writes three audit lines to stdout (AUDIT_LOG_PATH "-"), an operational log line among them, its chain state in `statePath` if given. */
+export function stdoutWriter(statePath?: string, from = '0'): void {
+  const log = AuditLog.open({ path: '-', ...(statePath === undefined ? {} : { statePath }) });
+  const first = Number(from);
+  log.write(sampleEntry(first));
+  process.stdout.write('{"level":30,"time":1,"msg":"an operational log line"}\n');
+  for (let i = first + 1; i < first + 3; i++) log.write(sampleEntry(i));
   log.close();
 }
 

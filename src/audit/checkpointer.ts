@@ -1,0 +1,194 @@
+/**
+ * Writes signed checkpoints (format in checkpoint.ts) of a rotating audit file: every `everyLines` lines, every
+ * `everyMs` while lines are unsigned, after every rotation, before and after retention deletes files, and at close.
+ * It follows the chain from the lines the file appends; at open it reads the series on disk once (counting lines),
+ * taking the line numbering from the last checkpoint it wrote.
+ */
+import { randomUUID, type KeyObject } from 'node:crypto';
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { CHECKPOINT_KIND, lastCheckpointIn, signedCheckpointLine, type Checkpoint, type CheckpointFile, type CheckpointReason } from './checkpoint.js';
+import { GENESIS_HASH } from './line.js';
+import { fileLines, listRotated } from './series.js';
+
+export interface CheckpointOptions {
+  key: KeyObject;
+  /** Default `<live file>.checkpoints`. */
+  path?: string;
+  /** Default: the id kept in `.<live name>.replica` beside the log, created on first use. */
+  replica?: string;
+  /** Default 1000. */
+  everyLines?: number;
+  /** Default 60 000. */
+  everyMs?: number;
+  now?: () => Date;
+}
+
+/** The chain members at the end of every audit line: prevHash, an optional chainRestart, hash. */
+const CHAIN_TAIL = /"prevHash":"([0-9a-f]{64})"(?:,"chainRestart":true)?,"hash":"([0-9a-f]{64})"}\n?$/;
+
+/**
+ * The replica id kept beside the log (`.<name>.replica`), created once. Where it cannot be kept (the log is not a
+ * regular file, or its directory is not writable) the id is new at each start.
+ */
+export function replicaIdBeside(live: string): string {
+  const path = join(dirname(live), `.${basename(live)}.replica`);
+  try {
+    if (existsSync(live) && !statSync(live).isFile()) return randomUUID();
+    mkdirSync(dirname(live), { recursive: true });
+    if (existsSync(path)) return readFileSync(path, 'utf8').trim();
+    const id = randomUUID();
+    writeFileSync(path, `${id}\n`, { mode: 0o640, flag: 'wx' });
+    return id;
+  } catch {
+    return randomUUID();
+  }
+}
+
+export class Checkpointer {
+  readonly path: string;
+  private readonly liveName: string;
+  private readonly replica: string;
+  private readonly everyLines: number;
+  private readonly now: () => Date;
+  private readonly timer: NodeJS.Timeout;
+  private fd: number | null = null;
+  private n = 0;
+  private position = 0;
+  private lastHash = GENESIS_HASH;
+  private files: CheckpointFile[] = [];
+  private unsignedLines = 0;
+  private dirty = false;
+  private latestLine: string | null = null;
+
+  constructor(
+    private readonly live: string,
+    private readonly opts: CheckpointOptions,
+  ) {
+    this.liveName = basename(live);
+    this.path = opts.path ?? `${live}.checkpoints`;
+    this.replica = opts.replica ?? replicaIdBeside(live);
+    this.everyLines = opts.everyLines ?? 1000;
+    this.now = opts.now ?? (() => new Date());
+    mkdirSync(dirname(this.path), { recursive: true });
+    this.timer = setInterval(() => {
+      if (this.unsignedLines > 0) this.checkpoint('interval');
+    }, opts.everyMs ?? 60_000);
+    this.timer.unref();
+  }
+
+  /** Reads where the chain stands on disk: called once the live file is open (and ends with a newline). */
+  open(): void {
+    this.fd ??= openSync(this.path, 'a', 0o640);
+    const stored = existsSync(this.path) ? lastCheckpointIn(readFileSync(this.path, 'utf8')) : null;
+    const previous = stored?.checkpoint ?? null;
+    this.latestLine = stored?.line ?? this.latestLine;
+    this.n = previous?.n ?? 0;
+    const paths = [...listRotated(this.live).map((file) => file.path), this.live];
+    const files: CheckpointFile[] = [];
+    let position: number | null = null;
+    let lastHash = GENESIS_HASH;
+    for (const path of paths) {
+      if (!existsSync(path)) continue;
+      let count = 0;
+      let first: string | null = null;
+      for (const line of fileLines(path)) {
+        count += 1;
+        const tail = CHAIN_TAIL.exec(line.text);
+        if (count === 1) first = tail?.[1] ?? null;
+        if (tail?.[2] !== undefined) lastHash = tail[2];
+      }
+      if (count === 0) continue;
+      const name = basename(path);
+      const firstPrevHash = first ?? GENESIS_HASH;
+      if (position === null) {
+        const known = previous?.files.find((file) => file.name === name && file.firstPrevHash === firstPrevHash);
+        position = (known?.firstLine ?? 1) - 1;
+      }
+      files.push({ name, firstLine: position + 1, firstPrevHash });
+      position += count;
+    }
+    this.files = files;
+    this.position = position ?? 0;
+    this.lastHash = lastHash;
+    this.unsignedLines = previous !== null && previous.lines === this.position && previous.lastHash === lastHash ? 0 : this.position;
+    this.dirty = this.unsignedLines > 0;
+  }
+
+  /** Lines just stored in the live file, in order. */
+  appended(lines: readonly string[]): void {
+    for (const line of lines) {
+      const tail = CHAIN_TAIL.exec(line);
+      if (this.files.at(-1)?.name !== this.liveName) {
+        this.files.push({ name: this.liveName, firstLine: this.position + 1, firstPrevHash: tail?.[1] ?? this.lastHash });
+      }
+      this.position += 1;
+      if (tail?.[2] !== undefined) this.lastHash = tail[2];
+      this.unsignedLines += 1;
+    }
+    this.dirty = true;
+    if (this.unsignedLines >= this.everyLines) this.checkpoint('lines');
+  }
+
+  /** The live file was renamed to `rotatedPath`. */
+  rotated(rotatedPath: string): void {
+    const entry = this.files.at(-1);
+    if (entry?.name === this.liveName) entry.name = basename(rotatedPath);
+    this.dirty = true;
+    this.checkpoint('rotation');
+  }
+
+  /** Retention is about to delete `path`: the last checkpoint before it covers the file. */
+  beforeRemoval(): void {
+    if (this.dirty) this.checkpoint('retention');
+  }
+
+  /** Retention deleted `path`: checkpoints from now on start from the oldest kept file. */
+  removed(path: string): void {
+    const name = basename(path);
+    this.files = this.files.filter((file) => file.name !== name);
+    this.dirty = true;
+    this.checkpoint('retention');
+  }
+
+  /** The newest checkpoint line this process wrote (without its newline), for an outside collector. */
+  latest(): string | null {
+    return this.latestLine;
+  }
+
+  close(): void {
+    clearInterval(this.timer);
+    if (this.dirty) this.checkpoint('shutdown');
+    if (this.fd !== null) closeSync(this.fd);
+    this.fd = null;
+  }
+
+  /** Signs and stores a checkpoint of the chain as it stands; a failure is warned about, never thrown at a writer. */
+  checkpoint(reason: CheckpointReason): void {
+    if (this.fd === null || this.position === 0) return;
+    const checkpoint: Checkpoint = {
+      kind: CHECKPOINT_KIND,
+      replica: this.replica,
+      n: this.n + 1,
+      time: this.now().toISOString(),
+      reason,
+      lines: this.position,
+      lastHash: this.lastHash,
+      files: this.files.map((file) => ({ ...file })),
+    };
+    const line = signedCheckpointLine(checkpoint, this.opts.key);
+    try {
+      writeSync(this.fd, line);
+      fsyncSync(this.fd);
+    } catch (err) {
+      process.emitWarning(`audit checkpoints ${this.path}: write failed: ${err instanceof Error ? err.message : String(err)}`, {
+        code: 'AUDIT_CHECKPOINT_FAILED',
+      });
+      return;
+    }
+    this.n += 1;
+    this.unsignedLines = 0;
+    this.dirty = false;
+    this.latestLine = line.slice(0, -1);
+  }
+}

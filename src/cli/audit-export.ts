@@ -1,0 +1,62 @@
+/**
+ * `vtgw audit export --format ocsf [query filters] PATH...`: each audit line as an OCSF API Activity (6003) event,
+ * one JSON object a line. A write's intent line is exported only when no outcome line with its requestId exists
+ * (the write's outcome was never recorded: the gateway stopped while it was in flight).
+ */
+import { parseArgs } from 'node:util';
+import { ocsfApiActivity } from '../audit/ocsf.js';
+import { matches, readRecords, type RecordFilter } from '../audit/records.js';
+import { EXIT_OK, EXIT_USAGE, parseArgsMessage, type CliIo } from './io.js';
+
+export const auditExportUsage =
+  'usage: vtgw audit export --format ocsf [--user NAME] [--client ID] [--operation OP] [--outcome OUTCOME] [--since ISO-TIME] [--until ISO-TIME] <file|directory>...';
+
+export function main(argv: string[], io: CliIo): number {
+  const usageError = (message: string): number => {
+    io.stderr.write(`${message}\n${auditExportUsage}\n`);
+    return EXIT_USAGE;
+  };
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      strict: true,
+      allowPositionals: true,
+      options: {
+        format: { type: 'string' },
+        user: { type: 'string' },
+        client: { type: 'string' },
+        operation: { type: 'string' },
+        outcome: { type: 'string' },
+        since: { type: 'string' },
+        until: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (err) {
+    return usageError(parseArgsMessage(err));
+  }
+  const { values, positionals } = parsed;
+  if (values.help === true) {
+    io.stdout.write(`${auditExportUsage}\n`);
+    return EXIT_OK;
+  }
+  if (values.format !== 'ocsf') return usageError(`--format must be ocsf${values.format === undefined ? '' : `, not ${values.format}`}`);
+  if (positionals.length === 0) return usageError('no file given');
+  const filter: RecordFilter = {};
+  for (const key of ['user', 'client', 'operation', 'outcome', 'since', 'until'] as const) {
+    const value = values[key];
+    if (value !== undefined) filter[key] = value;
+  }
+  try {
+    const outcomes = new Set<string>();
+    for (const { record } of readRecords(positionals)) if (record.outcome !== 'intent') outcomes.add(record.requestId);
+    for (const { record, file } of readRecords(positionals)) {
+      if (record.outcome === 'intent' && outcomes.has(record.requestId)) continue;
+      if (matches(record, filter)) io.stdout.write(`${JSON.stringify(ocsfApiActivity(record, file))}\n`);
+    }
+  } catch (err) {
+    return usageError(err instanceof Error ? err.message : String(err));
+  }
+  return EXIT_OK;
+}

@@ -1,0 +1,104 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import t from 'tap';
+import { AuditLog } from '../../src/audit/audit-log.js';
+import { main as exportMain } from '../../src/cli/audit-export.js';
+import { main as queryMain } from '../../src/cli/audit-query.js';
+import { sampleEntry } from '../audit/.fixtures/audit-files.js';
+import { runCli } from './fixtures/run-cli.js';
+
+const JOHN = { username: 'john.smith', email: 'john.smith@example.com' };
+const fixture = JSON.parse(readFileSync(new URL('./fixtures/ocsf-api-activity-required.json', import.meta.url), 'utf8')) as {
+  class_uid: number;
+  category_uid: number;
+  activity_ids: Record<string, string>;
+  required: string[];
+  required_in: Record<string, string[]>;
+};
+
+/** A grant by email, a revoke by username, a read by another client, and a write whose outcome was never written. */
+function writeLog(dir: string): string {
+  const path = join(dir, 'audit.log');
+  const log = AuditLog.open({ path, maxBytes: 1500 });
+  const at = (minute: number) => new Date(Date.UTC(2026, 10, 30, 9, minute)).toISOString();
+  const grant = { time: at(0), requestId: 'grant-1', clientId: 'svc-onboarding', operation: 'postGroupAdministrators', targets: { group: 'my_group' } };
+  log.write(sampleEntry(1, { ...grant, outcome: 'intent', status: 0, change: { grantAdminTo: [JOHN.email] }, people: [JOHN] }));
+  log.write(sampleEntry(2, { ...grant, change: { grantAdminTo: [JOHN.email] }, people: [JOHN] }));
+  log.write(
+    sampleEntry(3, {
+      time: at(10),
+      requestId: 'revoke-1',
+      clientId: 'svc-offboarding',
+      method: 'DELETE',
+      operation: 'deleteUserGroupAdministrator',
+      targets: { group: 'my_group', user: JOHN.username },
+      people: [JOHN],
+    }),
+  );
+  log.write(sampleEntry(4, { time: at(20), requestId: 'read-1', clientId: 'svc-reader', method: 'GET', operation: 'getGroup', targets: { group: 'my_group' }, change: {} }));
+  log.write(sampleEntry(5, { time: at(30), requestId: 'lost-1', clientId: 'svc-onboarding', outcome: 'intent', status: 0, change: { addUsers: ['jane'] } }));
+  log.close();
+  return path;
+}
+
+const ids = (stdout: string) => stdout.trim().split('\n').filter(Boolean).map((line) => (JSON.parse(line) as { requestId: string; outcome: string }).requestId);
+
+t.test('query: a person by either name, a client, an operation, an outcome, a time range; lines as written', async (t) => {
+  const dir = t.testdir();
+  const path = writeLog(dir);
+  t.same(ids((await runCli(queryMain, ['--user', JOHN.email, dir])).stdout), ['grant-1', 'grant-1', 'revoke-1'], 'by email');
+  t.same(ids((await runCli(queryMain, ['--user', 'JOHN.SMITH', dir])).stdout), ['grant-1', 'grant-1', 'revoke-1'], 'by username, any case');
+  t.same(ids((await runCli(queryMain, ['--client', 'svc-reader', path])).stdout), ['read-1']);
+  t.same(ids((await runCli(queryMain, ['--operation', 'postGroupAdministrators', '--outcome', 'ok', dir])).stdout), ['grant-1']);
+  t.same(ids((await runCli(queryMain, ['--since', '2026-11-30T09:10:00Z', '--until', '2026-11-30T09:30:00Z', dir])).stdout), ['revoke-1', 'read-1']);
+  const all = (await runCli(queryMain, [dir])).stdout;
+  const written = ['audit.log.000001', 'audit.log.000002', 'audit.log.000003', 'audit.log']
+    .map((name) => {
+      try {
+        return readFileSync(join(dir, name), 'utf8');
+      } catch {
+        return '';
+      }
+    })
+    .join('');
+  t.equal(all, written, 'every line, byte for byte, in chain order across the rotated files');
+  const bad = await runCli(queryMain, ['--since', 'yesterday', dir]);
+  t.equal(bad.status, 2);
+  t.match(bad.stderr, /^bad --since: yesterday/);
+});
+
+t.test('export --format ocsf: API Activity 6003 with the pinned required fields; an intent only without its outcome', async (t) => {
+  const dir = t.testdir();
+  writeLog(dir);
+  const run = await runCli(exportMain, ['--format', 'ocsf', dir]);
+  t.equal(run.status, 0);
+  const events = run.stdout.trim().split('\n').map((line) => JSON.parse(line) as Record<string, Record<string, unknown>> & Record<string, unknown>);
+  t.same(
+    events.map((e) => e.api?.request),
+    [{ uid: 'grant-1' }, { uid: 'revoke-1' }, { uid: 'read-1' }, { uid: 'lost-1' }],
+    "the grant's intent is left out (its outcome is there); the lost write's intent is kept",
+  );
+  for (const event of events) {
+    for (const field of fixture.required) t.ok(event[field] !== undefined, `${String(event.api?.operation)}: ${field}`);
+    for (const [object, fields] of Object.entries(fixture.required_in)) for (const field of fields) t.ok(event[object]?.[field] !== undefined, `${object}.${field}`);
+    t.equal(event.class_uid, fixture.class_uid);
+    t.equal(event.category_uid, fixture.category_uid);
+    t.equal(event.type_uid, 600300 + Number(event.activity_id));
+    t.equal(fixture.activity_ids[String(event.activity_id)], event.activity_name);
+  }
+  const [grant, revoke, read, lost] = events;
+  t.match(grant, {
+    activity_name: 'Create',
+    status: 'Success',
+    actor: { user: { uid: 'svc-onboarding' } },
+    api: { operation: 'postGroupAdministrators' },
+    src_endpoint: { ip: '10.0.0.7' },
+    resources: [{ type: 'group', uid: 'my_group' }],
+    unmapped: { change: { grantAdminTo: [JOHN.email] }, people: [JOHN], prevHash: /^[0-9a-f]{64}$/, hash: /^[0-9a-f]{64}$/ },
+  });
+  t.match(revoke, { activity_name: 'Delete', resources: [{ type: 'group' }, { type: 'user', uid: JOHN.username }] });
+  t.match(read, { activity_name: 'Read', severity_id: 1 });
+  t.match(lost, { status_id: 0, unmapped: { outcome: 'intent' } });
+  t.equal((await runCli(exportMain, [dir])).status, 2, '--format is required');
+  t.equal((await runCli(exportMain, ['--format', 'cef', dir])).status, 2);
+});

@@ -1,0 +1,73 @@
+import { execFileSync } from 'node:child_process';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import t from 'tap';
+import { readSigningKey } from '../../src/audit/checkpoint.js';
+import { main as keygen } from '../../src/cli/audit-keygen.js';
+import { main as verify } from '../../src/cli/audit-verify.js';
+import { rawLines, writeEntries, writeRawLines } from '../audit/.fixtures/audit-files.js';
+import { runCli } from './fixtures/run-cli.js';
+
+t.test('keygen writes an Ed25519 PKCS#8 key (0600) and its SPKI public key, and never overwrites', async (t) => {
+  const dir = join(t.testdir(), 'keys');
+  const run = await runCli(keygen, ['--out', dir]);
+  t.equal(run.status, 0);
+  const key = join(dir, 'audit-signing.key');
+  const pub = join(dir, 'audit-signing.pub');
+  t.equal(run.stdout, `${key}\n${pub}\n`);
+  t.equal(statSync(key).mode & 0o777, 0o600);
+  t.match(readFileSync(key, 'utf8'), /^-----BEGIN PRIVATE KEY-----\n/);
+  t.match(readFileSync(pub, 'utf8'), /^-----BEGIN PUBLIC KEY-----\n/);
+  t.equal(readSigningKey(key).asymmetricKeyType, 'ed25519');
+  const before = readFileSync(key, 'utf8');
+  const again = await runCli(keygen, ['--out', dir]);
+  t.equal(again.status, 1);
+  t.match(again.stderr, /audit-signing\.key: .*EEXIST.*never overwritten/);
+  t.equal(readFileSync(key, 'utf8'), before, 'the existing key is untouched');
+  t.equal((await runCli(keygen, [])).status, 2, 'no --out: usage');
+});
+
+t.test('a key written by openssl genpkey is accepted', async (t) => {
+  const dir = t.testdir();
+  const key = join(dir, 'k.pem');
+  try {
+    execFileSync('openssl', ['genpkey', '-algorithm', 'ed25519', '-out', key], { stdio: 'ignore' });
+  } catch {
+    t.comment('no openssl here');
+    return;
+  }
+  t.equal(readSigningKey(key).asymmetricKeyType, 'ed25519');
+  const rsa = join(dir, 'rsa.pem');
+  execFileSync('openssl', ['genpkey', '-algorithm', 'rsa', '-pkeyopt', 'rsa_keygen_bits:1024', '-out', rsa], { stdio: 'ignore' });
+  t.throws(() => readSigningKey(rsa), /is rsa, not Ed25519/);
+});
+
+t.test('verify --public-key: OK with the checkpoints beside the log or named; BROKEN names the place; exit codes', async (t) => {
+  const dir = t.testdir();
+  const keys = join(dir, 'keys');
+  await runCli(keygen, ['--out', keys]);
+  const key = readSigningKey(join(keys, 'audit-signing.key'));
+  const log = join(dir, 'log', 'audit.log');
+  writeEntries({ path: log, maxBytes: 6000, checkpoints: { key, everyLines: 4 } }, 20);
+  const pub = join(keys, 'audit-signing.pub');
+  const ok = await runCli(verify, [log, '--public-key', pub]);
+  t.match(ok.stdout, /^OK: 20 lines in \d+ files, chain intact, \d+ signed checkpoints agree\n$/);
+  t.equal(ok.status, 0);
+  const named = await runCli(verify, [join(dir, 'log'), '--public-key', pub, '--checkpoints', `${log}.checkpoints`]);
+  t.equal(named.stdout, ok.stdout, 'a directory and an explicit checkpoint path');
+
+  writeRawLines(log, rawLines(log).slice(0, -1));
+  const cut = await runCli(verify, [log, '--public-key', pub]);
+  t.match(cut.stdout, new RegExp(`^BROKEN: ${log}:\\d+: the log ends at chain line 19 but checkpoint \\d+ .* covers 20: the newest lines were cut off\\n$`));
+  t.equal(cut.status, 1);
+
+  const other = join(dir, 'other');
+  await runCli(keygen, ['--out', other]);
+  const wrongKey = await runCli(verify, [log, '--public-key', join(other, 'audit-signing.pub')]);
+  t.match(wrongKey.stdout, /^BROKEN: .*audit\.log\.checkpoints:1: the signature does not verify/);
+
+  t.equal((await runCli(verify, [log, log, '--public-key', pub])).status, 2, 'one series only');
+  t.equal((await runCli(verify, [log, '--checkpoints', 'x'])).status, 2, '--checkpoints without --public-key');
+  writeFileSync(join(dir, 'not-a-key.pem'), 'nope');
+  t.equal((await runCli(verify, [log, '--public-key', join(dir, 'not-a-key.pem')])).status, 2, 'an unreadable key is bad usage');
+});
