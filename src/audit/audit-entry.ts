@@ -44,4 +44,6 @@ export interface AuditEntry {
   cut?: Record<string, { bytes: number; sha256: string }>;
   durationMs: number;
   upstreamMs: number | null;
+  /** Short fingerprint (12 hex of SHA-256) of the VirusTotal key the call was sent with; never the key. */
+  keyFingerprint?: string;
 }

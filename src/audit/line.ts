@@ -65,6 +65,7 @@ export function entryJson(entry: AuditEntry): string {
     gatewayCode: entry.gatewayCode,
     durationMs: entry.durationMs,
     upstreamMs: entry.upstreamMs,
+    keyFingerprint: entry.keyFingerprint,
     change: entry.change,
     bodySha256: entry.bodySha256,
   } satisfies Record<keyof AuditEntry, unknown>);

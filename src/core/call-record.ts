@@ -26,6 +26,8 @@ export interface CallRecord {
   upstreamStatus: number | null;
   upstreamMs: number | null;
   error: GatewayError | null;
+  /** The fingerprint of the VirusTotal key the call was sent with, once it was sent. */
+  keyFingerprint: string | undefined;
   /** A write's intent line is on the record: from then on the change may have reached VirusTotal. */
   intentRecorded: boolean;
   /** Refused over the anonymous limit after the first refusal of its window: counted in a metric, not written. */
@@ -56,6 +58,7 @@ export function newCallRecord(fields: {
     upstreamStatus: null,
     upstreamMs: null,
     error: null,
+    keyFingerprint: undefined,
     intentRecorded: false,
     unrecorded: false,
   };
@@ -149,5 +152,6 @@ export function auditEntryOf(call: CallRecord, status: number): AuditEntry {
   if (Object.keys(cuts).length > 0) entry.cut = cuts;
   if (call.change !== undefined) entry.change = call.change;
   if (call.bodySha256 !== undefined) entry.bodySha256 = call.bodySha256;
+  if (call.keyFingerprint !== undefined) entry.keyFingerprint = call.keyFingerprint;
   return entry;
 }

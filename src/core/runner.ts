@@ -40,6 +40,7 @@ export function createRunner(deps: RunnerDeps): OperationRunner {
     if (op.budget === 'write') await deps.recordIntent(call);
     if (call.callerGone()) throw new GatewayError('GW_ERR_CALLER_GONE', 'The caller hung up before its request was sent to VirusTotal');
     const started = performance.now();
+    call.keyFingerprint = deps.upstream.keyFingerprint;
     const response = await deps.upstream.request({ method: op.method, path: op.upstreamRequestPath(input), body, requestId: call.requestId });
     if (deps.rewriteLinks !== undefined) response.body = withLinksRewritten(response.body, deps.rewriteLinks, call.prefix);
     call.upstreamMs = performance.now() - started;

@@ -62,6 +62,11 @@ export class UpstreamClient {
   private readonly pool: Pool;
   private readonly basePath: string;
   private readonly keys: ApiKeySource;
+
+  /** The fingerprint of the key a request started now is sent with. */
+  get keyFingerprint(): string {
+    return this.keys.fingerprint;
+  }
   private readonly breaker: CircuitBreaker;
   private readonly streamEvents: StreamEvents;
 

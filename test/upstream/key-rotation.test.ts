@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import t from 'tap';
 import { startFakeUpstream } from '../helpers/fake-upstream.js';
+import { keyFingerprint } from '../../src/upstream/api-key.js';
 import { buildTestGateway } from '../helpers/gateway.js';
 
 const OLD_KEY = 'old-vt-key-0000000000000000000000000000000000000000000000000000000001';
@@ -33,7 +34,7 @@ t.test('rewriting VIRUSTOTAL_API_KEY_FILE switches the key under load: no reques
   });
   t.teardown(() => upstream.close());
   const path = keyFile(t, OLD_KEY);
-  const { app, auth, core } = await buildTestGateway(t, {
+  const { app, auth, core, auditLines } = await buildTestGateway(t, {
     upstream: upstream.baseUrl,
     config: { vtApiKey: OLD_KEY, vtApiKeyFile: path, keyOwner: undefined, readsPerMinute: 1_000_000, upstreamBudgetPerMinute: 1_000_000 },
   });
@@ -67,6 +68,13 @@ t.test('rewriting VIRUSTOTAL_API_KEY_FILE switches the key under load: no reques
   const metrics = await core.metrics.registry.metrics();
   t.match(metrics, /vtgw_upstream_key_rotations_total 1/);
   t.notOk(metrics.includes(OLD_KEY) || metrics.includes(NEW_KEY), 'no key in the metrics');
+
+  const lines = auditLines().filter((l) => l.operation === 'groups');
+  const fingerprints = new Set(lines.map((l) => l.keyFingerprint));
+  t.same([...fingerprints].sort(), [keyFingerprint(NEW_KEY), keyFingerprint(OLD_KEY)].sort(), 'each audit line names the key it was sent with, by fingerprint');
+  t.equal(lines.at(-1)?.keyFingerprint, keyFingerprint(NEW_KEY), 'the last ones the new key');
+  const text = JSON.stringify(auditLines());
+  t.notOk(text.includes(OLD_KEY) || text.includes(NEW_KEY), 'never the key itself');
 });
 
 t.test('an empty or missing key file keeps the last good key', async (t) => {
