@@ -144,9 +144,14 @@ export async function createCore(config: RuntimeConfig, deps: CoreDeps): Promise
   closers.push(() => upstream.close());
 
   const trustedProxies = listOf(config.trustProxy);
-  const keyOwners = new KeyOwnerDirectory(upstream, () => apiKey.current, { username: config.keyOwner, groups: listOf(config.keyOwnerGroups) }, log);
+  const keyOwners = new KeyOwnerDirectory(upstream, () => apiKey.current, { username: config.keyOwner, groups: listOf(config.keyOwnerGroups) }, log, (owner) =>
+    auditLog.enqueue(gatewayEvent('keyOwnerResolved', { keyOwner: owner.username, groups: [...owner.groups] }), auditEventDone),
+  );
   void keyOwners.owner();
-  apiKey.onSwitch(() => keyOwners.relookUp());
+  apiKey.onSwitch((fingerprint) => {
+    auditLog.enqueue(gatewayEvent('keyRotated', { keyFingerprint: fingerprint }), auditEventDone);
+    keyOwners.relookUp();
+  });
   const identities = createSignedIdentities(config, clients, metrics.registry, log);
   const people = new PersonDirectory(groupUsersFetcher((path) => upstream.request({ method: 'GET', path, requestId: `audit-people-${Date.now()}` })), {
     refreshMs: config.auditPeopleRefreshSeconds * 1000,

@@ -32,6 +32,8 @@ export class KeyOwnerDirectory {
     private readonly apiKey: () => string,
     private readonly configured: { username: string | undefined; groups: readonly string[] },
     private readonly log: Logger,
+    /** Told of every owner a look-up found (for the audit record). */
+    private readonly resolved: (owner: KeyOwner) => void = () => {},
   ) {
     if (configured.username !== undefined) {
       this.#owner = { username: configured.username, groups: new Set(configured.groups) };
@@ -82,6 +84,7 @@ export class KeyOwnerDirectory {
       if (key !== this.apiKey()) return undefined;
       this.#owner = { username, groups: new Set(groups) };
       this.log.info({ keyOwner: username, groups }, 'key owner known');
+      this.resolved(this.#owner);
       return this.#owner;
     } catch (err) {
       // The message never holds the path (and so never the key): it names the status or the failure only.

@@ -73,6 +73,11 @@ t.test("the key owner's account cannot be removed, demoted, capped or taken off 
   t.equal((await patch({ quota_limits: { api_requests_daily: { allowed: 100 } } })).status, 200, 'an allowance at the floor is fine');
   t.equal((await patch({ remove_roles: ['USER_ROLE_PRIVATE_SCANNING'] }, 'user_2')).status, 200, 'other accounts are not protected');
   t.notOk(stack.auditLines().some((l) => JSON.stringify(l).includes('vt-test-key')), 'the lookup, whose path holds the key, is not audited');
+  t.match(
+    stack.auditLines().filter((l) => l.operation === 'keyOwnerResolved'),
+    [{ channel: 'gateway', change: { keyOwner: DEMO_ADMIN_USER, groups: [G] } }],
+    'but its result is on the record as a gateway event',
+  );
 
   const mcp = await startMcpStack(t, { config: { keyOwner: DEMO_ADMIN_USER } });
   const client = await mcp.connect();

@@ -75,6 +75,11 @@ t.test('rewriting VIRUSTOTAL_API_KEY_FILE switches the key under load: no reques
   t.equal(lines.at(-1)?.keyFingerprint, keyFingerprint(NEW_KEY), 'the last ones the new key');
   const text = JSON.stringify(auditLines());
   t.notOk(text.includes(OLD_KEY) || text.includes(NEW_KEY), 'never the key itself');
+  t.match(
+    auditLines().filter((l) => l.channel === 'gateway' && l.operation === 'keyRotated'),
+    [{ change: { keyFingerprint: keyFingerprint(NEW_KEY) } }],
+    'the rotation is on the record as a gateway event',
+  );
 });
 
 t.test('an empty or missing key file keeps the last good key', async (t) => {
