@@ -5,8 +5,9 @@
  */
 import { parseArgs } from 'node:util';
 import { ocsfApiActivity } from '../audit/ocsf.js';
-import { matches, readRecords, type RecordFilter } from '../audit/records.js';
+import { matches, readRecords } from '../audit/records.js';
 import { EXIT_OK, EXIT_USAGE, parseArgsMessage, type CliIo } from './io.js';
+import { recordFilterOf, recordFilterOptions } from './record-filter-options.js';
 
 export const auditExportUsage =
   'usage: vtgw audit export --format ocsf [--user NAME] [--client ID] [--operation OP] [--outcome OUTCOME] [--since ISO-TIME] [--until ISO-TIME] <file|directory>...';
@@ -24,12 +25,7 @@ export function main(argv: string[], io: CliIo): number {
       allowPositionals: true,
       options: {
         format: { type: 'string' },
-        user: { type: 'string' },
-        client: { type: 'string' },
-        operation: { type: 'string' },
-        outcome: { type: 'string' },
-        since: { type: 'string' },
-        until: { type: 'string' },
+        ...recordFilterOptions,
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -43,11 +39,8 @@ export function main(argv: string[], io: CliIo): number {
   }
   if (values.format !== 'ocsf') return usageError(`--format must be ocsf${values.format === undefined ? '' : `, not ${values.format}`}`);
   if (positionals.length === 0) return usageError('no file given');
-  const filter: RecordFilter = {};
-  for (const key of ['user', 'client', 'operation', 'outcome', 'since', 'until'] as const) {
-    const value = values[key];
-    if (value !== undefined) filter[key] = value;
-  }
+  const filter = recordFilterOf(values);
+  if (typeof filter === 'string') return usageError(filter);
   try {
     const outcomes = new Set<string>();
     for (const { record } of readRecords(positionals)) if (record.outcome !== 'intent') outcomes.add(record.requestId);

@@ -5,8 +5,9 @@
  * (one per replica) are merged into one timeline by time, each replica's lines kept in their own order.
  */
 import { parseArgs } from 'node:util';
-import { matches, mergedRecords, type RecordFilter } from '../audit/records.js';
+import { matches, mergedRecords } from '../audit/records.js';
 import { EXIT_OK, EXIT_USAGE, parseArgsMessage, type CliIo } from './io.js';
+import { recordFilterOf, recordFilterOptions } from './record-filter-options.js';
 
 export const auditQueryUsage =
   'usage: vtgw audit query [--user NAME] [--client ID] [--operation OP] [--outcome OUTCOME] [--since ISO-TIME] [--until ISO-TIME] <file|directory>...';
@@ -23,12 +24,7 @@ export function main(argv: string[], io: CliIo): number {
       strict: true,
       allowPositionals: true,
       options: {
-        user: { type: 'string' },
-        client: { type: 'string' },
-        operation: { type: 'string' },
-        outcome: { type: 'string' },
-        since: { type: 'string' },
-        until: { type: 'string' },
+        ...recordFilterOptions,
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -41,15 +37,8 @@ export function main(argv: string[], io: CliIo): number {
     return EXIT_OK;
   }
   if (positionals.length === 0) return usageError('no file given');
-  for (const flag of ['since', 'until'] as const) {
-    const value = values[flag];
-    if (value !== undefined && Number.isNaN(Date.parse(value))) return usageError(`bad --${flag}: ${value} (an ISO 8601 time)`);
-  }
-  const filter: RecordFilter = {};
-  for (const key of ['user', 'client', 'operation', 'outcome', 'since', 'until'] as const) {
-    const value = values[key];
-    if (value !== undefined) filter[key] = value;
-  }
+  const filter = recordFilterOf(values);
+  if (typeof filter === 'string') return usageError(filter);
   try {
     for (const { record, text } of mergedRecords(positionals)) {
       if (matches(record, filter)) io.stdout.write(`${text.slice(text.indexOf('{'))}\n`);
