@@ -1,4 +1,5 @@
-import { readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import { fileVersion, watchFile } from '../watched-file.js';
 import type { Client, ClientRecord, ClientWithDigest } from './client.js';
 import { parseClientsFile } from './clients-file.js';
 import { tokenDigest } from './token.js';
@@ -34,10 +35,7 @@ export class ClientRegistry {
   readonly #source: ClientsFileSource | undefined;
   /** The file's identity and version (see fileVersion) when it was last read, successfully or not. */
   #lastReadVersion = '';
-  #poller: NodeJS.Timeout | undefined;
-  readonly #reloadOnSighup = (): void => {
-    this.reload();
-  };
+  #stopWatching: (() => void) | undefined;
 
   private constructor(index: ClientIndex, source: ClientsFileSource | undefined) {
     this.#index = index;
@@ -104,34 +102,16 @@ export class ClientRegistry {
 
   /** Reloads on SIGHUP and whenever the file changes. Does nothing for a registry without a file, or when already watching. */
   watch({ pollIntervalMs = defaultPollIntervalMs }: WatchOptions = {}): void {
-    if (this.#source === undefined || this.#poller !== undefined) return;
-    const { path } = this.#source;
-    // Polling the path's stat, rather than fs.watch, sees a file replaced by rename, a Kubernetes ConfigMap's
-    // symlink swap and changes on filesystems without inotify (network and some container mounts). Comparing
-    // with the version last read, rather than fs.watchFile's first stat, also catches a change made before watch().
-    this.#poller = setInterval(() => {
-      if (fileVersion(path) !== this.#lastReadVersion) this.reload();
-    }, pollIntervalMs).unref();
-    process.on('SIGHUP', this.#reloadOnSighup);
+    if (this.#source === undefined || this.#stopWatching !== undefined) return;
+    this.#stopWatching = watchFile(this.#source.path, () => this.#lastReadVersion, () => this.reload(), pollIntervalMs);
   }
 
   close(): void {
-    if (this.#poller === undefined) return;
-    clearInterval(this.#poller);
-    this.#poller = undefined;
-    process.off('SIGHUP', this.#reloadOnSighup);
+    this.#stopWatching?.();
+    this.#stopWatching = undefined;
   }
 }
 
-/** Changes whenever the file at path is rewritten, replaced or removed; a broken file is then not retried until it changes. */
-function fileVersion(path: string): string {
-  try {
-    const stat = statSync(path);
-    return `${stat.dev}:${stat.ino}:${stat.size}:${stat.mtimeMs}:${stat.ctimeMs}`;
-  } catch (err) {
-    return `unreadable:${(err as NodeJS.ErrnoException).code ?? ''}`;
-  }
-}
 
 function readClientsFile(path: string): ClientRecord[] {
   let text: string;

@@ -1,6 +1,7 @@
 import { secretForms } from './response-guard.js';
 import { createHash } from 'node:crypto';
-import { readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import { fileVersion, watchFile } from '../watched-file.js';
 
 export interface ApiKeyLogger {
   info(obj: object, msg: string): void;
@@ -32,12 +33,9 @@ export class ApiKeySource {
   #retired: { key: string; until: number }[] = [];
   #secrets: readonly Buffer[];
   #lastReadVersion = '';
-  #poller: NodeJS.Timeout | undefined;
+  #stopWatching: (() => void) | undefined;
   #problem: string | undefined;
   readonly #listeners: ((fingerprint: string) => void)[] = [];
-  readonly #reloadOnSighup = (): void => {
-    this.reload();
-  };
 
   constructor(
     initial: string,
@@ -114,27 +112,14 @@ export class ApiKeySource {
 
   /** Reloads on SIGHUP and whenever the file changes. Does nothing without a file, or when already watching. */
   watch(): void {
-    if (this.file === undefined || this.#poller !== undefined) return;
+    if (this.file === undefined || this.#stopWatching !== undefined) return;
     const { path, pollIntervalMs } = this.file;
-    this.#poller = setInterval(() => {
-      if (fileVersion(path) !== this.#lastReadVersion) this.reload();
-    }, pollIntervalMs ?? 1000).unref();
-    process.on('SIGHUP', this.#reloadOnSighup);
+    this.#stopWatching = watchFile(path, () => this.#lastReadVersion, () => this.reload(), pollIntervalMs ?? 1000);
   }
 
   close(): void {
-    if (this.#poller === undefined) return;
-    clearInterval(this.#poller);
-    this.#poller = undefined;
-    process.off('SIGHUP', this.#reloadOnSighup);
+    this.#stopWatching?.();
+    this.#stopWatching = undefined;
   }
 }
 
-function fileVersion(path: string): string {
-  try {
-    const stat = statSync(path);
-    return `${stat.dev}:${stat.ino}:${stat.size}:${stat.mtimeMs}:${stat.ctimeMs}`;
-  } catch (err) {
-    return `unreadable:${(err as NodeJS.ErrnoException).code ?? ''}`;
-  }
-}
