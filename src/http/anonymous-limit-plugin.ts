@@ -3,6 +3,7 @@ import fp from 'fastify-plugin';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Core } from '../core/core.js';
 import type { GatewayError } from '../errors.js';
+import { goesUnaudited } from './audit-plugin.js';
 import { callOf } from './call-state.js';
 
 export interface AnonymousLimitPluginOptions {
@@ -32,7 +33,7 @@ export function refuseAnonymousOverLimit(core: Core, request: FastifyRequest): G
 async function anonymousLimitPlugin(app: FastifyInstance, opts: AnonymousLimitPluginOptions): Promise<void> {
   const { core } = opts;
   app.addHook('onSend', (request, reply, payload, done) => {
-    if (request.routeOptions.config.unaudited === true || opts.skip.some((prefix) => request.url.startsWith(prefix))) {
+    if (goesUnaudited(request, reply, opts.skip)) {
       done(null, payload);
       return;
     }

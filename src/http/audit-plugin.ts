@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import fp from 'fastify-plugin';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Core } from '../core/core.js';
 import { auditUnavailable, GatewayError } from '../errors.js';
 import { callOf } from './call-state.js';
@@ -15,6 +15,17 @@ export interface AuditPluginOptions {
 }
 
 /**
+ * Whether a request's answer goes without an audit line: protocol probes marked `unaudited`, and static files and
+ * probes under the `skip` prefixes unless the answer is a refusal (4xx), which is always recorded. The anonymous limit
+ * counts exactly the requests this leaves on the record.
+ */
+export function goesUnaudited(request: FastifyRequest, reply: FastifyReply, skip: readonly string[]): boolean {
+  if (request.routeOptions.config.unaudited === true) return true;
+  const refused = reply.statusCode >= 400 && reply.statusCode < 500;
+  return !refused && skip.some((prefix) => request.url.startsWith(prefix));
+}
+
+/**
  * Writes the audit line in onSend, before the first byte of the response leaves: a caller never holds an answer
  * whose request is not on the record. If the line cannot be written, the answer becomes a 503 instead. Lines of the
  * answers ready in one turn of the event loop go to the file in one write (group commit).
@@ -22,10 +33,7 @@ export interface AuditPluginOptions {
 async function auditPlugin(app: FastifyInstance, opts: AuditPluginOptions): Promise<void> {
   const { core } = opts;
   app.addHook('onSend', (request, reply, payload, done) => {
-    // Static files and probes are not worth a line (a probe's 503 included), but a refusal (4xx) is a refusal.
-    const refused = reply.statusCode >= 400 && reply.statusCode < 500;
-    const skipped = !refused && opts.skip.some((prefix) => request.url.startsWith(prefix));
-    if (request.routeOptions.config.unaudited === true || skipped) {
+    if (goesUnaudited(request, reply, opts.skip)) {
       done(null, payload);
       return;
     }

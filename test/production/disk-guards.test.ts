@@ -4,6 +4,8 @@ import { pino } from 'pino';
 import t from 'tap';
 import { buildRestApp } from '../../src/rest/rest-app.js';
 import { startStack } from '../helpers/stack.js';
+import { startFakeUpstream } from '../helpers/fake-upstream.js';
+import { buildTestGateway } from '../helpers/gateway.js';
 
 t.test("the audit volume's free space is a metric and a readiness check", async (t) => {
   const stack = await startStack(t, { config: { auditMinFreeBytes: Number.MAX_SAFE_INTEGER } });
@@ -39,4 +41,14 @@ t.test('the operational log does not repeat every request', async (t) => {
     [],
     'no line per request at info (the audit log is the record of requests)',
   );
+});
+
+t.test('refusals of static files are audited, so they count against the anonymous limit like any other', async (t) => {
+  const upstream = await startFakeUpstream();
+  t.teardown(() => upstream.close());
+  const { app, auditLines } = await buildTestGateway(t, { upstream: upstream.baseUrl, config: { anonymousRequestsPerMinute: 2 } });
+  const statuses: number[] = [];
+  for (let i = 0; i < 5; i++) statuses.push((await app.inject({ method: 'GET', url: `/docs/static/no-such-file-${i}.js` })).statusCode);
+  t.same(statuses, [404, 404, 429, 429, 429], 'the third refusal from the same address is over the limit');
+  t.equal(auditLines().length, 3, 'two refusals and the first over-limit one are on the record; the rest are counted');
 });
