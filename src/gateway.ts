@@ -5,6 +5,8 @@ import { createCore, type Core, type CoreDeps, type RuntimeConfig } from './core
 import { connectionCaps, openFilesLimit, surviveAcceptErrors } from './http/connection-limits.js';
 import { buildMcpApp } from './mcp/mcp-server.js';
 import { startMetricsServer } from './metrics/metrics-server.js';
+import { effectiveConfigSummary } from './config-digest.js';
+import { version } from './version.js';
 import { buildRestApp } from './rest/rest-app.js';
 
 export interface RunningGateway {
@@ -23,6 +25,7 @@ export async function startGateway(config: RuntimeConfig, deps: Partial<CoreDeps
   const { caps, lowered } = connectionCaps(config, openFilesLimit());
   if (lowered !== undefined) log.warn(lowered);
   const core = await createCore(config, { ...deps, log });
+  await core.recordEvent('start', { version, node: process.version, ...effectiveConfigSummary(config) });
   const rest = await buildRestApp(core, { logger: log });
   const mcp = await buildMcpApp(core, { logger: log });
   rest.server.maxConnections = caps.rest;

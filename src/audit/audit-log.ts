@@ -5,6 +5,7 @@
  * is stored or has failed. A line is never acknowledged before it is in the sink.
  */
 import type { AuditEntry } from './audit-entry.js';
+import { gatewayEvent } from './gateway-events.js';
 import { chainLine, entryJson, GENESIS_HASH, type ChainLink } from './line.js';
 import { AppendFailed, STDOUT_MARKER, StdoutSink, type LineSink } from './line-sink.js';
 import { RotatingFile, type RotatingFileOptions } from './rotating-file.js';
@@ -52,7 +53,19 @@ export class AuditLog {
 
   /** Opens the sink that `opts.path` names; throws a clear Error if it cannot. */
   static open(opts: AuditLogOptions): AuditLog {
-    return AuditLog.writingTo(opts.path === STDOUT ? new StdoutSink(opts.statePath) : new RotatingFile(opts), opts.replica);
+    if (opts.path === STDOUT) return AuditLog.writingTo(new StdoutSink(opts.statePath), opts.replica);
+    let log: AuditLog | undefined;
+    const file = new RotatingFile({
+      ...opts,
+      removedByRetention: (removal) => {
+        opts.removedByRetention?.(removal);
+        log?.enqueue(gatewayEvent('retentionRemoved', { ...removal }), (err) => {
+          if (err !== null) process.emitWarning(`audit log: the deletion of ${removal.file} by retention could not be recorded: ${err.message}`, { code: 'AUDIT_EVENT_UNRECORDED' });
+        });
+      },
+    });
+    log = AuditLog.writingTo(file, opts.replica);
+    return log;
   }
 
   /** An audit log writing to `sink`, opened now; throws a clear Error if it cannot be. */

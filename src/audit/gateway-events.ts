@@ -1,13 +1,13 @@
 /**
  * What the gateway does to its own rules, on the audit record as lines of their own kind: `channel` "gateway",
- * `operation` the event (clientsReload, keyRotated, keyOwnerResolved), `change` what changed. They are chained and checkpointed
+ * `operation` the event (start, clientsReload, keyRotated, keyOwnerResolved, retentionRemoved), `change` what changed. They are chained and checkpointed
  * like every other line; they are not requests (status 0, no client, no address).
  */
 import { randomUUID } from 'node:crypto';
 import type { Client } from '../security/client.js';
 import type { AuditEntry } from './audit-entry.js';
 
-export type GatewayEventKind = 'clientsReload' | 'keyRotated' | 'keyOwnerResolved';
+export type GatewayEventKind = 'start' | 'clientsReload' | 'keyRotated' | 'keyOwnerResolved' | 'retentionRemoved';
 
 export function gatewayEvent(kind: GatewayEventKind, change: Record<string, unknown>, now = new Date()): AuditEntry {
   return {

@@ -8,11 +8,11 @@
  * links to the new one, a deleted file is a break where its lines were.
  */
 import { accessSync, closeSync, constants, existsSync, fstatSync, openSync, mkdirSync, readSync, renameSync, statSync, unlinkSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { basename, dirname, resolve } from 'node:path';
 import { Checkpointer, type CheckpointOptions } from './checkpointer.js';
 import type { ChainLink } from './line.js';
 import { AppendFailed, SyncAppender, type LineSink } from './line-sink.js';
-import { lastHashOf, listRotated, nextRotatedPath, noteRemovedByRetention, resumePoint } from './series.js';
+import { countLines, lastHashOf, listRotated, nextRotatedPath, noteRemovedByRetention, resumePoint } from './series.js';
 
 export interface RotatingFileOptions {
   path: string;
@@ -27,6 +27,17 @@ export interface RotatingFileOptions {
   now?: () => Date;
   /** Signed checkpoints of the chain (checkpointer.ts); none when absent. */
   checkpoints?: CheckpointOptions;
+  /** Told of each file retention deleted, after the deletion (the audit log records it as a line of its own). */
+  removedByRetention?: (removal: RetentionRemoval) => void;
+}
+
+/** A rotated file retention deleted: its name, size, line count and the hash of its last line (where the kept series starts). */
+export interface RetentionRemoval {
+  file: string;
+  bytes: number;
+  lines: number;
+  lastHash: string | null;
+  rule: 'AUDIT_RETAIN_FILES' | 'AUDIT_RETAIN_BYTES';
 }
 
 /** After a failed rename, rotation is retried this much later; lines keep going to the current file meanwhile. */
@@ -47,6 +58,7 @@ export class RotatingFile implements LineSink {
   private day = 0;
   private rotationRetryAt = 0;
   private readonly checkpointer: Checkpointer | null;
+  private readonly removedByRetention: ((removal: RetentionRemoval) => void) | undefined;
 
   /** Creates the file's directory if needed; throws a clear Error if it cannot. */
   constructor(opts: RotatingFileOptions) {
@@ -56,6 +68,7 @@ export class RotatingFile implements LineSink {
     this.retainFiles = opts.retainFiles ?? 0;
     this.retainBytes = opts.retainBytes ?? 0;
     this.now = opts.now ?? (() => new Date());
+    this.removedByRetention = opts.removedByRetention;
     try {
       mkdirSync(dirname(this.name), { recursive: true });
     } catch (err) {
@@ -231,18 +244,22 @@ export class RotatingFile implements LineSink {
       const tooMany = this.retainFiles > 0 && files > this.retainFiles;
       const tooBig = this.retainBytes > 0 && bytes > this.retainBytes;
       if (!tooMany && !tooBig) break;
+      let removal: RetentionRemoval;
       try {
         const lastHash = lastHashOf(oldest.path);
+        const lines = countLines(oldest.path);
         this.checkpointer?.beforeRemoval();
         unlinkSync(oldest.path);
         if (lastHash !== null) noteRemovedByRetention(this.name, oldest.path, lastHash);
         this.checkpointer?.removed(oldest.path);
+        removal = { file: basename(oldest.path), bytes: oldest.bytes, lines, lastHash, rule: tooMany ? 'AUDIT_RETAIN_FILES' : 'AUDIT_RETAIN_BYTES' };
       } catch (err) {
         process.emitWarning(`audit log ${this.name}: retention could not delete ${oldest.path}: ${messageOf(err)}`, {
           code: 'AUDIT_RETENTION_FAILED',
         });
         return;
       }
+      this.removedByRetention?.(removal);
       files -= 1;
       bytes -= oldest.bytes;
     }

@@ -191,6 +191,23 @@ export function* fileLines(path: string): Generator<FileLine, void, undefined> {
   }
 }
 
+/** How many lines a file holds (a final line without a newline counts), read in chunks. */
+export function countLines(path: string): number {
+  const fd = openSync(path, 'r');
+  try {
+    const chunk = Buffer.allocUnsafe(READ_CHUNK_BYTES);
+    let lines = 0;
+    let lastByte = NEWLINE;
+    for (let read = readSync(fd, chunk, 0, READ_CHUNK_BYTES, null); read > 0; read = readSync(fd, chunk, 0, READ_CHUNK_BYTES, null)) {
+      for (let at = chunk.indexOf(NEWLINE, 0); at !== -1 && at < read; at = chunk.indexOf(NEWLINE, at + 1)) lines += 1;
+      lastByte = chunk[read - 1] ?? NEWLINE;
+    }
+    return lastByte === NEWLINE ? lines : lines + 1;
+  } finally {
+    closeSync(fd);
+  }
+}
+
 /** The last line of a file, read backwards from its end; null for an empty file, text null for a line too long. */
 function readLastLine(path: string): { text: string | null; terminated: boolean } | null {
   const fd = openSync(path, 'r');

@@ -6,7 +6,7 @@ import { createRateLimits, type Counted } from '../access/rate-limits.js';
 import { connectRedis, redisProblem, waitForRedis } from '../access/redis.js';
 import { createSignedIdentities } from '../access/signed-identities.js';
 import { AuditLog } from '../audit/audit-log.js';
-import { clientsChange, gatewayEvent } from '../audit/gateway-events.js';
+import { clientsChange, gatewayEvent, type GatewayEventKind } from '../audit/gateway-events.js';
 import { auditLogOptions } from '../audit/log-options.js';
 import { groupUsersFetcher, PersonDirectory } from '../audit/people.js';
 import { freeBytesFor } from '../audit/free-space.js';
@@ -66,6 +66,8 @@ export interface Core {
   readinessNotes(): Record<string, string>;
   /** The newest signed audit checkpoint, served on the metrics port for an outside collector; null when none. */
   latestAuditCheckpoint(): string | null;
+  /** Puts one of the gateway's own events on the audit record (gateway-events.ts); resolves once it is stored or failed (logged). */
+  recordEvent(kind: GatewayEventKind, change: Record<string, unknown>): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -242,6 +244,13 @@ export async function createCore(config: RuntimeConfig, deps: CoreDeps): Promise
       return notes;
     },
     latestAuditCheckpoint: () => auditLog.latestCheckpoint(),
+    recordEvent: (kind, change) =>
+      new Promise((resolve) => {
+        auditLog.enqueue(gatewayEvent(kind, change), (err) => {
+          auditEventDone(err);
+          resolve();
+        });
+      }),
     async close() {
       for (const close of closers.reverse()) await close();
     },

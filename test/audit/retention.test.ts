@@ -3,7 +3,7 @@ import { basename, join } from 'node:path';
 import t from 'tap';
 import { main } from '../../src/cli/audit-verify.js';
 import { runCli } from '../cli/fixtures/run-cli.js';
-import { seriesIn, writeEntries } from './.fixtures/audit-files.js';
+import { rawLines, seriesIn, writeEntries, type WrittenLine } from './.fixtures/audit-files.js';
 
 const filesIn = (dir: string): string[] => readdirSync(dir).filter((name) => !name.startsWith('.'));
 
@@ -48,4 +48,25 @@ t.test('without retention settings nothing is deleted, and a complete series ver
   writeEntries({ path: join(dir, 'audit.log'), maxBytes: 2000 }, 40);
   t.ok(filesIn(dir).includes('audit.log.000001'));
   t.match((await runCli(main, [dir])).stdout, /^OK: 40 lines in \d+ files, chain intact\n$/);
+});
+
+t.test('each deletion by retention is an audit line of its own, naming the file, its lines and where the kept series starts', async (t) => {
+  const dir = t.testdir();
+  const live = join(dir, 'audit.log');
+  writeEntries({ path: live, maxBytes: 2000, retainFiles: 2 }, 40);
+  const lines = seriesIn(dir).flatMap((file) => rawLines(file).map((text) => JSON.parse(text) as WrittenLine));
+  const events = lines.filter((line) => line.channel === 'gateway' && line.operation === 'retentionRemoved');
+  const requests = lines.filter((line) => line.channel !== 'gateway');
+  const kept = new Set(filesIn(dir));
+  t.ok(events.length > 0, 'the deletions are on the record');
+  const removed = events.map((event) => (event.change as { file: string }).file);
+  t.same(removed, [...removed].sort(), 'oldest first');
+  for (const name of removed) t.notOk(kept.has(name), `${name} was deleted`);
+  const newest = events.at(-1)?.change as { lines: number; bytes: number; lastHash: string; rule: string } | undefined;
+  t.equal(newest?.rule, 'AUDIT_RETAIN_FILES');
+  t.ok((newest?.lines ?? 0) > 0 && (newest?.bytes ?? 0) > 0, 'with its size in lines and bytes');
+  const oldestKept = seriesIn(dir)[0] ?? '';
+  t.equal(newest?.lastHash, (JSON.parse(rawLines(oldestKept)[0] ?? '{}') as WrittenLine).prevHash, 'its last hash is where the oldest kept file starts');
+  t.ok(requests.length < 40, 'older request lines went with their files');
+  t.equal((await runCli(main, [live])).status, 0, 'the event lines are chained with the rest');
 });
