@@ -54,17 +54,19 @@ export class AuditLog {
   /** Opens the sink that `opts.path` names; throws a clear Error if it cannot. */
   static open(opts: AuditLogOptions): AuditLog {
     if (opts.path === STDOUT) return AuditLog.writingTo(new StdoutSink(opts.statePath), opts.replica);
-    let log: AuditLog | undefined;
-    const file = new RotatingFile({
-      ...opts,
-      removedByRetention: (removal) => {
-        opts.removedByRetention?.(removal);
-        log?.enqueue(gatewayEvent('retentionRemoved', { ...removal }), (err) => {
-          if (err !== null) process.emitWarning(`audit log: the deletion of ${removal.file} by retention could not be recorded: ${err.message}`, { code: 'AUDIT_EVENT_UNRECORDED' });
-        });
-      },
-    });
-    log = AuditLog.writingTo(file, opts.replica);
+    // The sink calls back only at a rotation, after `log` below exists.
+    const log: AuditLog = AuditLog.writingTo(
+      new RotatingFile({
+        ...opts,
+        removedByRetention: (removal) => {
+          opts.removedByRetention?.(removal);
+          log.enqueue(gatewayEvent('retentionRemoved', { ...removal }), (err) => {
+            if (err !== null) process.emitWarning(`audit log: the deletion of ${removal.file} by retention could not be recorded: ${err.message}`, { code: 'AUDIT_EVENT_UNRECORDED' });
+          });
+        },
+      }),
+      opts.replica,
+    );
     return log;
   }
 
