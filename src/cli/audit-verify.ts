@@ -20,7 +20,7 @@ import { EXIT_FINDING, EXIT_OK, EXIT_USAGE, parseArgsMessage, type CliIo } from 
 
 export const auditVerifyUsage =
   'usage: vtgw audit verify [--start-hash=<64 hex digits>|any] <file|directory>...\n' +
-  '       vtgw audit verify --public-key PUB.pem [--checkpoints PATH] <live file|directory>';
+  '       vtgw audit verify --public-key PUB.pem [--checkpoints PATH] <live file|directory>...';
 
 export function main(argv: string[], io: CliIo): number {
   const usageError = (message: string): number => {
@@ -58,8 +58,9 @@ export function main(argv: string[], io: CliIo): number {
   if (only === undefined) return usageError('no file given');
   const publicKeyPath = values['public-key'];
   if (publicKeyPath !== undefined) {
-    if (paths.length !== 1 || startHash !== undefined) return usageError('--public-key takes one live file or directory, and no --start-hash');
-    return verifySigned(only, publicKeyPath, values.checkpoints, io, usageError);
+    if (startHash !== undefined) return usageError('--public-key takes no --start-hash: the checkpoints say where each series starts');
+    if (paths.length > 1 && values.checkpoints !== undefined) return usageError('--checkpoints names the checkpoints of one series: give one live file or directory with it');
+    return verifySigned(paths, publicKeyPath, values.checkpoints, io, usageError);
   }
   if (values.checkpoints !== undefined) return usageError('--checkpoints needs --public-key');
   let files: string[];
@@ -83,20 +84,33 @@ export function main(argv: string[], io: CliIo): number {
   return EXIT_OK;
 }
 
-function verifySigned(series: string, publicKeyPath: string, checkpointsPath: string | undefined, io: CliIo, usageError: (m: string) => number): number {
-  let result;
+/** Each path is one series (one replica's log) with its own checkpoints; one line per series, prefixed by its path when several. */
+function verifySigned(series: string[], publicKeyPath: string, checkpointsPath: string | undefined, io: CliIo, usageError: (m: string) => number): number {
+  let key;
   try {
-    const key = readPublicKey(publicKeyPath);
-    result = verifyWithCheckpoints(series, checkpointsPath ?? checkpointsBeside(series), key);
+    key = readPublicKey(publicKeyPath);
   } catch (err) {
     return usageError(err instanceof Error ? err.message : String(err));
   }
-  if (result.firstBreak !== undefined) {
-    const { file, line, reason } = result.firstBreak;
-    io.stdout.write(`BROKEN: ${file}:${line}: ${reason}\n`);
-    return EXIT_FINDING;
+  const results = [];
+  for (const path of series) {
+    try {
+      results.push({ path, result: verifyWithCheckpoints(path, checkpointsPath ?? checkpointsBeside(path), key) });
+    } catch (err) {
+      return usageError(err instanceof Error ? err.message : String(err));
+    }
   }
-  const unsigned = result.unsigned === 0 ? '' : `; the last ${result.unsigned} lines are after the newest checkpoint (chain only)`;
-  io.stdout.write(`OK: ${result.lines} lines in ${result.files} files, chain intact, ${result.checkpoints} signed checkpoints agree${unsigned}\n`);
-  return EXIT_OK;
+  let status = EXIT_OK;
+  for (const { path, result } of results) {
+    const prefix = series.length > 1 ? `${path}: ` : '';
+    if (result.firstBreak !== undefined) {
+      const { file, line, reason } = result.firstBreak;
+      io.stdout.write(`BROKEN: ${prefix}${file}:${line}: ${reason}\n`);
+      status = EXIT_FINDING;
+      continue;
+    }
+    const unsigned = result.unsigned === 0 ? '' : `; the last ${result.unsigned} lines are after the newest checkpoint (chain only)`;
+    io.stdout.write(`OK: ${prefix}${result.lines} lines in ${result.files} files, chain intact, ${result.checkpoints} signed checkpoints agree${unsigned}\n`);
+  }
+  return status;
 }

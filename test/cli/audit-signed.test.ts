@@ -66,8 +66,28 @@ t.test('verify --public-key: OK with the checkpoints beside the log or named; BR
   const wrongKey = await runCli(verify, [log, '--public-key', join(other, 'audit-signing.pub')]);
   t.match(wrongKey.stdout, /^BROKEN: .*audit\.log\.checkpoints:1: the signature does not verify/);
 
-  t.equal((await runCli(verify, [log, log, '--public-key', pub])).status, 2, 'one series only');
+  t.equal((await runCli(verify, [log, join(dir, 'other-replica'), '--public-key', pub, '--checkpoints', `${log}.checkpoints`])).status, 2, '--checkpoints names one series only');
   t.equal((await runCli(verify, [log, '--checkpoints', 'x'])).status, 2, '--checkpoints without --public-key');
   writeFileSync(join(dir, 'not-a-key.pem'), 'nope');
   t.equal((await runCli(verify, [log, '--public-key', join(dir, 'not-a-key.pem')])).status, 2, 'an unreadable key is bad usage');
+});
+
+t.test('verify --public-key with several replicas\' logs: one answer per series, each against its own checkpoints', async (t) => {
+  const dir = t.testdir();
+  const keys = join(dir, 'keys');
+  await runCli(keygen, ['--out', keys]);
+  const key = readSigningKey(join(keys, 'audit-signing.key'));
+  const pub = join(keys, 'audit-signing.pub');
+  const [a, b] = [join(dir, 'replica-a', 'audit.log'), join(dir, 'replica-b', 'audit.log')];
+  writeEntries({ path: a, maxBytes: 6000, checkpoints: { key, everyLines: 4 }, replica: 'replica-a' }, 12);
+  writeEntries({ path: b, maxBytes: 6000, checkpoints: { key, everyLines: 4 }, replica: 'replica-b' }, 20);
+  const both = await runCli(verify, ['--public-key', pub, a, b]);
+  t.equal(both.status, 0);
+  t.match(both.stdout, new RegExp(`^OK: ${a}: 12 lines in \\d+ files, chain intact, \\d+ signed checkpoints agree\nOK: ${b}: 20 lines in \\d+ files, chain intact, \\d+ signed checkpoints agree\n$`));
+
+  const lines = rawLines(a);
+  writeRawLines(a, [...lines.slice(0, 3), ...lines.slice(4)]);
+  const broken = await runCli(verify, ['--public-key', pub, a, b]);
+  t.equal(broken.status, 1, 'one broken series fails the run');
+  t.match(broken.stdout, new RegExp(`^BROKEN: ${a}: .*\nOK: ${b}: 20 lines`), 'and the intact one is still reported');
 });

@@ -81,7 +81,7 @@ t.test('bad usage: what is wrong, then the usage, on stderr; exit 2', async (t) 
     const run = await verify(args);
     t.equal(run.status, 2, `exit 2 for ${JSON.stringify(args)}`);
     t.match(run.stderr, expected);
-    t.match(run.stderr, /\nusage: vtgw audit verify \[--start-hash=<64 hex digits>\|any\] <file\|directory>\.\.\.\n {7}vtgw audit verify --public-key PUB\.pem \[--checkpoints PATH\] <live file\|directory>\n$/);
+    t.match(run.stderr, /\nusage: vtgw audit verify \[--start-hash=<64 hex digits>\|any\] <file\|directory>\.\.\.\n {7}vtgw audit verify --public-key PUB\.pem \[--checkpoints PATH\] <live file\|directory>\.\.\.\n$/);
     t.equal(run.stdout, '');
   }
 });
