@@ -1,6 +1,7 @@
 import { ConfigError, loadConfig, type GatewayConfig } from './config.js';
 import type { RuntimeConfig } from './core/core.js';
 import { startGateway } from './gateway.js';
+import { flushTracing } from './tracing/shutdown.js';
 
 function fail(message: string): never {
   process.stderr.write(`vt-access-gateway: ${message}\n`);
@@ -20,6 +21,9 @@ function configFromEnvironment(env: NodeJS.ProcessEnv = process.env): RuntimeCon
   return { ...config, vtApiKey: config.vtApiKey };
 }
 
+/** How long a stop waits for the last spans to reach the collector. */
+const TRACING_FLUSH_MS = 2000;
+
 /** `npm start`: the gateway against the real VirusTotal, stopped gracefully by SIGTERM or SIGINT. */
 async function main(): Promise<void> {
   const config = configFromEnvironment();
@@ -33,13 +37,16 @@ async function main(): Promise<void> {
       gateway.log.error({ graceMs: config.shutdownGraceMs }, 'grace period over; exiting with requests still open');
       process.exit(1);
     }, config.shutdownGraceMs).unref();
-    gateway.close().then(
-      () => process.exit(0),
-      (err: unknown) => {
-        gateway.log.error({ err }, 'error while shutting down');
-        process.exit(1);
-      },
-    );
+    gateway
+      .close()
+      .then(() => flushTracing(TRACING_FLUSH_MS))
+      .then(
+        () => process.exit(0),
+        (err: unknown) => {
+          gateway.log.error({ err }, 'error while shutting down');
+          process.exit(1);
+        },
+      );
   };
   process.once('SIGTERM', shutdown);
   process.once('SIGINT', shutdown);

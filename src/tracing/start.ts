@@ -10,6 +10,7 @@ import { version } from '../version.js';
 import { AllowlistExporter } from './attribute-allowlist.js';
 import { InboundOnlyPropagator } from './inbound-only-propagator.js';
 import { onCallRecorded } from './recorded-calls.js';
+import { onTracingShutdown } from './shutdown.js';
 
 /** Probes answer many times a minute and say nothing of a call. */
 const PROBE = /^\/(healthz|readyz|metrics)(\/|\?|$)/;
@@ -52,4 +53,5 @@ export function startTracing(): void {
     ],
   });
   onCallRecorded(labelRequestSpan);
+  onTracingShutdown(() => provider.shutdown());
 }

@@ -129,3 +129,21 @@ t.test('without an OTLP endpoint, or with OTEL_SDK_DISABLED=true, the process lo
     else t.same(otelModules, [], `${name}: no OpenTelemetry module is loaded`);
   }
 });
+
+t.test('a graceful stop exports the spans still batched: none is lost to the exit', async (t) => {
+  const upstream = await startFakeUpstream(replyJson(200, { data: { id: GROUP, type: 'group' } }));
+  t.teardown(() => upstream.close());
+  const receiver = await startOtlpReceiver();
+  t.teardown(() => receiver.close());
+  const gateway = await spawnGateway(
+    // A batch delay far beyond the test: only the flush at shutdown can export the span.
+    { ...(await gatewayEnv(t.testdir(), upstream.baseUrl)), OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint, OTEL_BSP_SCHEDULE_DELAY: '600000' },
+    { nodeArgs: ['--import', register, server] },
+  );
+  const res = await fetch(`${gateway.url}/v1/groups/${GROUP}`, { headers: { authorization: `Bearer ${TOKEN}` } });
+  t.equal(res.status, 200);
+  await res.arrayBuffer();
+  t.equal(receiver.spans.filter((s) => s.kind === SPAN_KIND_SERVER).length, 0, 'nothing exported while running');
+  t.equal(await gateway.stop('SIGTERM'), 0, 'the gateway exits cleanly');
+  t.equal(receiver.spans.filter((s) => s.kind === SPAN_KIND_SERVER).length, 1, 'the request span reached the collector before the exit');
+});
