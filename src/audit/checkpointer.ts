@@ -25,7 +25,13 @@ export interface CheckpointOptions {
 }
 
 /** The chain members at the end of every audit line: prevHash, an optional chainRestart, hash. */
-const CHAIN_TAIL = /"prevHash":"([0-9a-f]{64})"(?:,"chainRestart":true)?,"hash":"([0-9a-f]{64})"}\n?$/;
+const CHAIN_TAIL = /^"prevHash":"([0-9a-f]{64})"(?:,"chainRestart":true)?,"hash":"([0-9a-f]{64})"}\n?$/;
+
+/** A line's prevHash and hash, read from its end: the chain members close every line (line.ts). */
+function chainTail(line: string): RegExpExecArray | null {
+  const at = line.lastIndexOf('"prevHash":"');
+  return at === -1 ? null : CHAIN_TAIL.exec(line.slice(at));
+}
 
 /**
  * The replica id kept beside the log (`.<name>.replica`), created once. Where it cannot be kept (the log is not a
@@ -94,7 +100,7 @@ export class Checkpointer {
       let first: string | null = null;
       for (const line of fileLines(path)) {
         count += 1;
-        const tail = CHAIN_TAIL.exec(line.text);
+        const tail = chainTail(line.text);
         if (count === 1) first = tail?.[1] ?? null;
         if (tail?.[2] !== undefined) lastHash = tail[2];
       }
@@ -117,15 +123,15 @@ export class Checkpointer {
 
   /** Lines just stored in the live file, in order. */
   appended(lines: readonly string[]): void {
-    for (const line of lines) {
-      const tail = CHAIN_TAIL.exec(line);
-      if (this.files.at(-1)?.name !== this.liveName) {
-        this.files.push({ name: this.liveName, firstLine: this.position + 1, firstPrevHash: tail?.[1] ?? this.lastHash });
-      }
-      this.position += 1;
-      if (tail?.[2] !== undefined) this.lastHash = tail[2];
-      this.unsignedLines += 1;
+    const [first] = lines;
+    if (first === undefined) return;
+    if (this.files.at(-1)?.name !== this.liveName) {
+      this.files.push({ name: this.liveName, firstLine: this.position + 1, firstPrevHash: chainTail(first)?.[1] ?? this.lastHash });
     }
+    this.position += lines.length;
+    this.unsignedLines += lines.length;
+    const lastHash = chainTail(lines.at(-1) ?? first)?.[2];
+    if (lastHash !== undefined) this.lastHash = lastHash;
     this.dirty = true;
     if (this.unsignedLines >= this.everyLines) this.checkpoint('lines');
   }

@@ -29,6 +29,7 @@ export function keyFingerprint(key: string): string {
  */
 export class ApiKeySource {
   #current: string;
+  #fingerprint: string;
   #since = Date.now();
   #retired: { key: string; until: number }[] = [];
   #secrets: readonly Buffer[];
@@ -42,6 +43,7 @@ export class ApiKeySource {
     private readonly file?: ApiKeyFileOptions,
   ) {
     this.#current = initial;
+    this.#fingerprint = keyFingerprint(initial);
     this.#secrets = secretForms(initial);
     if (file !== undefined) this.#lastReadVersion = fileVersion(file.path);
   }
@@ -52,7 +54,7 @@ export class ApiKeySource {
   }
 
   get fingerprint(): string {
-    return keyFingerprint(this.#current);
+    return this.#fingerprint;
   }
 
   /** Seconds since the current key came into use (start, or its switch). */
@@ -97,10 +99,11 @@ export class ApiKeySource {
     const old = this.#current;
     this.#retired.push({ key: old, until: Date.now() + (this.file.graceMs ?? 5 * 60_000) });
     this.#current = key;
+    this.#fingerprint = keyFingerprint(key);
     this.#since = Date.now();
     this.#secrets = [key, ...this.#retired.map((r) => r.key)].flatMap(secretForms);
     logger.info({ from: keyFingerprint(old), to: keyFingerprint(key) }, 'VirusTotal API key switched');
-    for (const listener of this.#listeners) listener(keyFingerprint(key));
+    for (const listener of this.#listeners) listener(this.#fingerprint);
     return true;
   }
 
