@@ -202,7 +202,7 @@ export async function createCore(config: RuntimeConfig, deps: CoreDeps): Promise
       keyOwnerMinDailyAllowance: config.keyOwnerMinDailyAllowance,
       recordIntent: (call) =>
         new Promise((resolve, reject) => {
-          auditLog.enqueue(people.withPeople(auditIntentOf(call)), (err) => {
+          auditLog.enqueue(auditIntentOf(call), (err) => {
             if (err !== null) {
               reject(auditUnavailable());
               return;
