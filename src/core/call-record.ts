@@ -108,6 +108,8 @@ type Cuts = NonNullable<AuditEntry['cut']>;
 
 /** `value` cut to `AUDIT_FIELD_MAX_BYTES` at a character boundary, noting the whole in `cuts` under `name`. */
 function kept(value: string, name: string, cuts: Cuts): string {
+  // A UTF-16 code unit is at most 3 UTF-8 bytes: a short string fits without being measured.
+  if (value.length * 3 <= AUDIT_FIELD_MAX_BYTES) return value;
   const bytes = Buffer.byteLength(value);
   if (bytes <= AUDIT_FIELD_MAX_BYTES) return value;
   cuts[name] = { bytes, sha256: createHash('sha256').update(value).digest('hex') };
@@ -139,7 +141,7 @@ export function auditEntryOf(call: CallRecord, status: number): AuditEntry {
     clientIp: kept(call.clientIp, 'clientIp', cuts),
     operation: op?.name ?? null,
     method: call.method,
-    path: kept(call.path.replace(API_KEY_SEGMENT, '$1[api key withheld]'), 'path', cuts),
+    path: kept(call.path.length < 64 ? call.path : call.path.replace(API_KEY_SEGMENT, '$1[api key withheld]'), 'path', cuts),
     targets: call.client === null ? keptTargets(targets, cuts) : targets,
     outcome: outcomeOf(call, status),
     status,
