@@ -27,6 +27,7 @@ export const UserByEmail = Type.Object(
 export const UsersByEmailBody = Type.Object(
   { data: Type.Array(UserByEmail, { minItems: 1, maxItems: MAX_ENTRIES, 'x-gateway-policy': entriesPolicy }) },
   {
+    $id: 'UsersByEmailBody',
     additionalProperties: false,
     examples: [{ data: [{ type: 'user', id: 'new_user@example.com' }] }],
   },
@@ -86,6 +87,7 @@ export const PatchGroupBody = Type.Object(
     ),
   },
   {
+    $id: 'PatchGroupBody',
     additionalProperties: false,
     examples: [{ data: { type: 'group', attributes: { auto_add_users: ['*@example.com', 'alice@example.org'] } } }],
   },
@@ -167,6 +169,7 @@ export const UserRoleEntry = Type.Object(
 export const PatchGroupUsersBody = Type.Object(
   { data: Type.Array(UserRoleEntry, { minItems: 1, maxItems: MAX_ENTRIES, 'x-gateway-policy': entriesPolicy }) },
   {
+    $id: 'PatchGroupUsersBody',
     additionalProperties: false,
     examples: [
       { data: [{ type: 'user', id: 'user_1', context_attributes: { quota_limits: { api_requests_daily: { allowed: 10 } } } }] },
@@ -193,6 +196,7 @@ export const Principal = Type.Object(
 export const PrincipalsBody = Type.Object(
   { data: Type.Array(Principal, { minItems: 1, maxItems: MAX_ENTRIES, 'x-gateway-policy': entriesPolicy }) },
   {
+    $id: 'PrincipalsBody',
     additionalProperties: false,
     examples: [{ data: [{ type: 'user', id: 'user1' }, { type: 'group', id: 'group1' }] }],
   },
@@ -214,7 +218,7 @@ export const CreateServiceAccountsBody = Type.Object(
       { minItems: 1, maxItems: MAX_ENTRIES, 'x-gateway-policy': entriesPolicy, description: 'Service accounts to create; only `id` is needed.' },
     ),
   },
-  { additionalProperties: false, examples: [{ data: [{ type: 'service_account', id: 'vt_enrichment' }] }] },
+  { $id: 'CreateServiceAccountsBody', additionalProperties: false, examples: [{ data: [{ type: 'service_account', id: 'vt_enrichment' }] }] },
 );
 export type CreateServiceAccountsBodyT = Static<typeof CreateServiceAccountsBody>;
 
@@ -247,6 +251,7 @@ export const PatchUserBody = Type.Object(
     ),
   },
   {
+    $id: 'PatchUserBody',
     additionalProperties: false,
     examples: [{ data: { type: 'user', attributes: { quotas: { api_requests_daily: { allowed: 1000 } } } } }],
   },

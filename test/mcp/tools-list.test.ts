@@ -79,6 +79,7 @@ t.test('tools/list', async (t) => {
       t.same(Object.keys(schema?.properties ?? {}), expected, `${op.tool.name}: properties`);
       t.same(schema?.required, [...Object.keys(op.params.properties), ...(op.body === undefined ? [] : ['body'])], `${op.tool.name}: required`);
       t.equal(schema?.additionalProperties, false, `${op.tool.name}: nothing else`);
+      t.notMatch(JSON.stringify(schema), /"\$(ref|id)"/, `${op.tool.name}: self-contained, no $ref or $id (OpenAPI's components are not an MCP client's)`);
       const description = tools.get(op.tool.name)?.description ?? '';
       for (const name of expected) t.match(description, `- ${name} (`, `${op.tool.name}: describes ${name}`);
       t.match(description, `${op.method} ${op.path.replace(/^\/v1/, '')}`, `${op.tool.name}: names the VirusTotal call`);
