@@ -5,6 +5,7 @@ import { promisify } from 'node:util';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
 import t from 'tap';
 import { DOCUMENTED_ROLES } from '../../src/catalog/bodies.js';
+import { responseComponents } from '../../src/catalog/responses.js';
 import { operations } from '../../src/catalog/operations.js';
 import { generateOpenApiDocument } from '../../src/docs/generate.js';
 import { startFakeUpstream } from '../helpers/fake-upstream.js';
@@ -179,5 +180,13 @@ t.test('closed relationship lists are enums in the document', async (t) => {
   for (const op of operations.filter((o) => o.path.includes('{relationship}'))) {
     const param = doc.paths[op.path]?.[op.method.toLowerCase()]?.parameters?.find((p) => p.name === 'relationship');
     t.ok((param?.schema?.enum?.length ?? 0) > 0, `${op.name}: relationship enum`);
+  }
+});
+
+t.test("every response component's examples are what the component describes", async (t) => {
+  for (const schema of responseComponents) {
+    const check = TypeCompiler.Compile(schema, [...responseComponents]);
+    const examples: unknown = schema.examples;
+    for (const example of Array.isArray(examples) ? examples : []) t.ok(check.Check(example), `${schema.$id ?? '?'}: ${JSON.stringify(example).slice(0, 80)}`);
   }
 });
