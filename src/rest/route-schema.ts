@@ -34,7 +34,7 @@ export const COMMON_ERRORS: Readonly<Record<string, DocumentedError>> = {
     'AlreadyExistsError',
     'User "new_user@example.com" already belongs to a group',
   ),
-  429: failure('A rate limit or VirusTotal quota was exceeded (`TooManyRequestsError`, `QuotaExceededError`).', 'QuotaExceededError', 'Quota exceeded'),
+  429: failure('A rate limit or VirusTotal quota was exceeded (`TooManyRequestsError`, `QuotaExceededError`).', 'TooManyRequestsError', 'Client "reporting" exceeded its read budget of 600 per minute; retry in 42 s'),
   502: failure(
     'VirusTotal could not be reached or gave an unusable answer (`BadGatewayError`).',
     'BadGatewayError',
