@@ -13,8 +13,7 @@ import { version } from '../version.js';
 import accessPlugin from './access-plugin.js';
 import { aliasOffNotice } from './alias-off-notice.js';
 import { restRoutes } from './routes-plugin.js';
-import { referredTo, sharedSchemas } from './route-schema.js';
-import { responseComponents } from '../catalog/responses.js';
+import { bodiesById, referredTo, sharedSchemas } from './route-schema.js';
 
 /** The REST face of the gateway (not listening): every catalog operation under its gateway path, OpenAPI, probes. */
 export async function buildRestApp(core: Core, opts: { logger: FastifyBaseLogger | false }): Promise<FastifyInstance> {
@@ -26,7 +25,7 @@ export async function buildRestApp(core: Core, opts: { logger: FastifyBaseLogger
     routerOptions: { maxParamLength: 512 },
   });
   // Route schemas name their bodies by reference (for OpenAPI): validation compiles the very schema referred to.
-  const bodies = new Map(sharedSchemas([], core.operations).map((schema) => [schema.$id, schema]));
+  const bodies = bodiesById(core.operations);
   app.setValidatorCompiler<TSchema>((route) => typeboxValidatorCompiler({ ...route, schema: referredTo(route.schema, bodies) }));
   await app.register(pressurePlugin, { maxEventLoopDelayMs: config.maxEventLoopDelayMs, maxHeapUsedBytes: config.maxHeapUsedBytes });
   await app.register(corsPlugin, { origins: listOf(config.corsOrigins) });
@@ -34,7 +33,7 @@ export async function buildRestApp(core: Core, opts: { logger: FastifyBaseLogger
   await app.register(healthPlugin, { readiness: () => core.readiness(), notes: () => core.readinessNotes() });
   await app.register(
     async (scope) => {
-      for (const schema of sharedSchemas(responseComponents, core.operations)) scope.addSchema(schema);
+      for (const schema of sharedSchemas(core.operations)) scope.addSchema(schema);
       await scope.register(openApiPlugin, { version, serverUrl: config.basePath === '' ? '/' : config.basePath, operations: core.operations });
       await scope.register(restRoutes, { core, operations: core.operations });
       if (config.apiV3Alias) await scope.register(restRoutes, { core, operations: core.operations, operationPrefix: ALIAS_PREFIX });

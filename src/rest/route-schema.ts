@@ -1,7 +1,7 @@
 import { Type, type TSchema } from '@sinclair/typebox';
 import type { FastifySchema } from 'fastify';
 import type { Operation } from '../catalog/operation.js';
-import { ErrorBody } from '../catalog/responses.js';
+import { ErrorBody, responseComponents } from '../catalog/responses.js';
 
 /** A schema with an `$id` by reference to the shared schema of that name (an OpenAPI component); others as they are. */
 function named(schema: TSchema, options: Record<string, unknown> = {}): TSchema {
@@ -34,7 +34,11 @@ export const COMMON_ERRORS: Readonly<Record<string, DocumentedError>> = {
     'AlreadyExistsError',
     'User "new_user@example.com" already belongs to a group',
   ),
-  429: failure('A rate limit or VirusTotal quota was exceeded (`TooManyRequestsError`, `QuotaExceededError`).', 'TooManyRequestsError', 'Client "reporting" exceeded its read budget of 600 per minute; retry in 42 s'),
+  429: failure(
+    'A rate limit or VirusTotal quota was exceeded (`TooManyRequestsError`, `QuotaExceededError`).',
+    'TooManyRequestsError',
+    'Client "reporting" exceeded its read budget of 600 per minute; retry in 42 s',
+  ),
   502: failure(
     'VirusTotal could not be reached or gave an unusable answer (`BadGatewayError`).',
     'BadGatewayError',
@@ -74,14 +78,25 @@ export function routeSchema(op: Operation): FastifySchema {
   } as FastifySchema;
 }
 
-/** Every schema route schemas refer to by `$id`: the named responses and the operations' bodies. */
-export function sharedSchemas(responses: readonly TSchema[], operations: readonly Operation[]): TSchema[] {
+/** The operations' bodies by `$id`: what their route schemas refer to, and what validation compiles in its place. */
+export function bodiesById(operations: readonly Operation[]): Map<string, TSchema> {
   const bodies = new Map<string, TSchema>();
-  for (const op of operations) if (op.body?.$id !== undefined) bodies.set(op.body.$id, op.body);
-  return [...responses, ...bodies.values()];
+  for (const op of operations) {
+    const id = op.body?.$id;
+    if (op.body === undefined || id === undefined) continue;
+    const known = bodies.get(id);
+    if (known !== undefined && known !== op.body) throw new Error(`Two request body schemas share the $id "${id}"`);
+    bodies.set(id, op.body);
+  }
+  return bodies;
+}
+
+/** Every schema route schemas refer to by `$id` (OpenAPI's components): the named answers and the operations' bodies. */
+export function sharedSchemas(operations: readonly Operation[]): TSchema[] {
+  return [...responseComponents, ...bodiesById(operations).values()];
 }
 
 /** The schema a `$ref` names, when `named` holds it; any other schema as it is. */
-export function referredTo(schema: TSchema, named: ReadonlyMap<string | undefined, TSchema>): TSchema {
+export function referredTo(schema: TSchema, named: ReadonlyMap<string, TSchema>): TSchema {
   return typeof schema.$ref === 'string' ? (named.get(schema.$ref) ?? schema) : schema;
 }
