@@ -15,7 +15,11 @@ export function argumentsSchema(op: Operation): TObject {
   const properties: TProperties = { ...op.params.properties, ...(op.query?.properties ?? {}) };
   if (op.body !== undefined) {
     // Inline, without the `$id` that names it in OpenAPI: an MCP client gets one self-contained schema per tool.
-    const body: TSchema = { ...op.body, description: 'The request body VirusTotal takes, as a JSON object (not a string).' };
+    const body: TSchema = {
+      ...op.body,
+      description: 'The request body VirusTotal takes, as a JSON object (not a string).',
+      examples: Object.values(op.bodyExamples).map((example) => example.value),
+    };
     delete body.$id;
     properties.body = body;
   }

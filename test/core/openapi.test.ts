@@ -64,6 +64,7 @@ t.test('served at /openapi.json, /openapi.yaml and Swagger UI at /docs', async (
   const yaml = await app.inject('/openapi.yaml');
   t.match(yaml.headers['content-type'], /yaml/);
   t.match(yaml.body, /operationId: patchGroupUsers/);
+  t.match(yaml.body, /lower-daily-cap:\n\s+summary: Lower the user's daily API cap to 10\./, 'the named examples in YAML too');
   const ui = await app.inject('/docs/');
   t.equal(ui.statusCode, 200);
   t.match(ui.body, /swagger-ui/i);

@@ -91,6 +91,12 @@ t.test('tools/list', async (t) => {
     t.match(add, { type: 'object', required: ['data'], properties: { data: { type: 'array', items: { properties: { id: { pattern: /@/ } } } } } });
     t.match(tools.get('add-users-group')?.description, /email address/);
     t.match(tools.get('add-users-group')?.description, /empty body: done/);
+    t.match(
+      tools.get('manage-group-users-roles-allowance')?.description,
+      'Example: {"data":[{"type":"user","id":"user_1","context_attributes":{"quota_limits":{"api_requests_daily":{"allowed":10}}}}]}',
+      "the body is described by the operation's first named example (VirusTotal's own)",
+    );
+    t.match(tools.get('manage-group-users-roles-allowance')?.inputSchema.properties?.body, { examples: { length: 5 } }, 'with all of them in the schema');
   });
 
   t.test('a client sees only the tools whose scope it holds', async (t) => {
