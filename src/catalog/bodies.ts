@@ -27,8 +27,8 @@ export const UserByEmail = Type.Object(
 export const UsersByEmailBody = Type.Object(
   { data: Type.Array(UserByEmail, { minItems: 1, maxItems: MAX_ENTRIES, 'x-gateway-policy': entriesPolicy }) },
   {
+    $id: 'UsersByEmailBody',
     additionalProperties: false,
-    examples: [{ data: [{ type: 'user', id: 'new_user@example.com' }] }],
   },
 );
 
@@ -86,8 +86,8 @@ export const PatchGroupBody = Type.Object(
     ),
   },
   {
+    $id: 'PatchGroupBody',
     additionalProperties: false,
-    examples: [{ data: { type: 'group', attributes: { auto_add_users: ['*@example.com', 'alice@example.org'] } } }],
   },
 );
 export type PatchGroupBodyT = Static<typeof PatchGroupBody>;
@@ -167,17 +167,8 @@ export const UserRoleEntry = Type.Object(
 export const PatchGroupUsersBody = Type.Object(
   { data: Type.Array(UserRoleEntry, { minItems: 1, maxItems: MAX_ENTRIES, 'x-gateway-policy': entriesPolicy }) },
   {
+    $id: 'PatchGroupUsersBody',
     additionalProperties: false,
-    examples: [
-      { data: [{ type: 'user', id: 'user_1', context_attributes: { quota_limits: { api_requests_daily: { allowed: 10 } } } }] },
-      { data: [{ type: 'user', id: 'user_1', context_attributes: { add_roles: ['USER_ROLE_PRIVATE_SCANNING', 'USER_ROLE_FILE_DOWNLOADS'] } }] },
-      {
-        data: [
-          { type: 'user', id: 'user_1', context_attributes: { roles: ['USER_ROLE_GROUP_ADMIN', 'USER_ROLE_FILE_UPLOADS'] } },
-          { type: 'user', id: 'user_2', context_attributes: { remove_roles: ['USER_ROLE_PRIVATE_FILE_UPLOADS', 'USER_ROLE_PRIVATE_FILE_DOWNLOADS'] } },
-        ],
-      },
-    ],
   },
 );
 export type PatchGroupUsersBodyT = Static<typeof PatchGroupUsersBody>;
@@ -193,8 +184,8 @@ export const Principal = Type.Object(
 export const PrincipalsBody = Type.Object(
   { data: Type.Array(Principal, { minItems: 1, maxItems: MAX_ENTRIES, 'x-gateway-policy': entriesPolicy }) },
   {
+    $id: 'PrincipalsBody',
     additionalProperties: false,
-    examples: [{ data: [{ type: 'user', id: 'user1' }, { type: 'group', id: 'group1' }] }],
   },
 );
 export type PrincipalsBodyT = Static<typeof PrincipalsBody>;
@@ -214,7 +205,7 @@ export const CreateServiceAccountsBody = Type.Object(
       { minItems: 1, maxItems: MAX_ENTRIES, 'x-gateway-policy': entriesPolicy, description: 'Service accounts to create; only `id` is needed.' },
     ),
   },
-  { additionalProperties: false, examples: [{ data: [{ type: 'service_account', id: 'vt_enrichment' }] }] },
+  { $id: 'CreateServiceAccountsBody', additionalProperties: false },
 );
 export type CreateServiceAccountsBodyT = Static<typeof CreateServiceAccountsBody>;
 
@@ -247,8 +238,8 @@ export const PatchUserBody = Type.Object(
     ),
   },
   {
+    $id: 'PatchUserBody',
     additionalProperties: false,
-    examples: [{ data: { type: 'user', attributes: { quotas: { api_requests_daily: { allowed: 1000 } } } } }],
   },
 );
 export type PatchUserBodyT = Static<typeof PatchUserBody>;

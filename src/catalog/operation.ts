@@ -62,6 +62,13 @@ export type AccountChange =
   | { kind: 'set-daily-allowance'; user: string; allowed: number }
   | { kind: 'remove-editor'; principalType: string; principal: string };
 
+/** A request body example with its name, as OpenAPI lists it in the operation's `examples` map. */
+export interface NamedExample<T> {
+  summary: string;
+  description?: string;
+  value: T;
+}
+
 /** What a channel has once the request passed the operation's schemas. */
 export interface ValidatedInput {
   params: Record<string, string>;
@@ -96,6 +103,8 @@ export interface Operation {
   readonly params: TObject;
   readonly query: TObject | undefined;
   readonly body: TObject | undefined;
+  /** Named examples of the body, by key: what each does, and the body that does it. */
+  readonly bodyExamples: Readonly<Record<string, NamedExample<unknown>>>;
   /** The 200 response as VirusTotal documents it (for OpenAPI and MCP; never used to reshape the answer). */
   readonly response: TSchema;
   readonly resource: ResourceKind;
@@ -141,6 +150,8 @@ export interface TypedInput<B extends TObject> extends ValidatedInput {
 
 export interface RowWithBody<B extends TObject> extends RowBase {
   body: B;
+  /** At least one; each is checked against `body` and the row's own rules by the catalog tests. */
+  examples: Readonly<Record<string, NamedExample<Static<B>>>>;
   check?: (input: TypedInput<B>) => string | undefined;
   /** Scopes some inputs need beyond `scope`, and which ones a given body needs. */
   extraScopes?: { possible: readonly Scope[]; needed: (body: Static<B>) => Scope[] };
@@ -166,7 +177,7 @@ function targetsOf(resource: ResourceKind): Operation['targets'] {
   };
 }
 
-function common(row: RowBase): Omit<Operation, 'body' | 'prepare' | 'possibleExtraScopes'> {
+function common(row: RowBase): Omit<Operation, 'body' | 'bodyExamples' | 'prepare' | 'possibleExtraScopes'> {
   const shape = {
     name: row.name,
     method: row.method,
@@ -193,6 +204,7 @@ export function defineOperation(row: RowWithoutBody): Operation {
   return {
     ...common(row),
     body: undefined,
+    bodyExamples: {},
     possibleExtraScopes: extraScopes,
     prepare: (input) => ({
       problem: row.check?.(input),
@@ -212,6 +224,7 @@ export function defineBodyOperation<B extends TObject>(row: RowWithBody<B>): Ope
   return {
     ...common(row),
     body: row.body,
+    bodyExamples: row.examples,
     possibleExtraScopes: row.extraScopes?.possible ?? [],
     prepare: (input) => {
       const body = input.body;

@@ -1,6 +1,6 @@
 import type { Static } from '@sinclair/typebox';
 import { CreateServiceAccountsBody, PatchGroupBody, PatchGroupUsersBody, PatchUserBody, PrincipalsBody, UsersByEmailBody } from './bodies.js';
-import { defineBodyOperation, defineOperation, type AccountChange, type Operation, type Scope, type TypedInput } from './operation.js';
+import { defineBodyOperation, defineOperation, type AccountChange, type NamedExample, type Operation, type Scope, type TypedInput } from './operation.js';
 import {
   GroupParams,
   GroupRelationshipParams,
@@ -17,17 +17,19 @@ import {
   UserRelationshipParams,
 } from './params.js';
 import {
-  CheckResponse,
-  DescriptorListResponse,
-  EmptyResponse,
-  GroupObjectResponse,
-  ObjectListResponse,
   ApiUsageResponse,
+  CheckResponse,
   CreatedServiceAccountsResponse,
+  DescriptorPage,
+  EmptyResponse,
+  GroupPage,
+  GroupResponse,
   OverallQuotasResponse,
   PatchUserResponse,
-  ServiceAccountObjectResponse,
-  UserObjectResponse,
+  RelatedObjectPage,
+  ServiceAccountPage,
+  ServiceAccountResponse,
+  UserResponse,
 } from './responses.js';
 
 const GROUP_ADMIN_ROLE = 'USER_ROLE_GROUP_ADMIN';
@@ -95,6 +97,61 @@ function patchUserIdMatchesPath({ body, params }: TypedInput<typeof PatchUserBod
   return undefined;
 }
 
+/** VirusTotal's four examples of the roles and allowance PATCH (seeds/000), named as VirusTotal names them. */
+const ROLE_AND_ALLOWANCE_EXAMPLES = {
+  'lower-daily-cap': {
+    summary: "Lower the user's daily API cap to 10.",
+    value: { data: [{ type: 'user', id: 'user_1', context_attributes: { quota_limits: { api_requests_daily: { allowed: 10 } } } }] },
+  },
+  'grant-admin-clear-settings': {
+    summary: 'Clear all individual settings and grant administrative privileges within the group to both user_1 and user_2.',
+    value: {
+      data: [
+        { type: 'user', id: 'user_1', context_attributes: { roles: [GROUP_ADMIN_ROLE] } },
+        { type: 'user', id: 'user_2', context_attributes: { roles: [GROUP_ADMIN_ROLE] } },
+      ],
+    },
+  },
+  'grant-private-scanning': {
+    summary: 'Grant the user access to Private Scanning.',
+    value: { data: [{ type: 'user', id: 'user_1', context_attributes: { add_roles: ['USER_ROLE_PRIVATE_SCANNING'] } }] },
+  },
+  'revoke-private-scanning': {
+    summary: "Revoke the user's access to Private Scanning.",
+    value: { data: [{ type: 'user', id: 'user_1', context_attributes: { remove_roles: ['USER_ROLE_PRIVATE_SCANNING'] } }] },
+  },
+  'grant-file-roles': {
+    summary: 'Grant file downloads and uploads, revoke private file uploads and downloads (the other documented role names).',
+    value: {
+      data: [
+        { type: 'user', id: 'user_1', context_attributes: { add_roles: ['USER_ROLE_FILE_DOWNLOADS', 'USER_ROLE_FILE_UPLOADS'] } },
+        { type: 'user', id: 'user_2', context_attributes: { remove_roles: ['USER_ROLE_PRIVATE_FILE_UPLOADS', 'USER_ROLE_PRIVATE_FILE_DOWNLOADS'] } },
+      ],
+    },
+  },
+} satisfies Record<string, NamedExample<Static<typeof PatchGroupUsersBody>>>;
+
+const THREAT_PROFILE = '332e02da667746f180a9740e94a3ec98';
+
+/** VirusTotal's three examples of removing threat-profile access (seeds/001), named as VirusTotal names them. */
+const THREAT_PROFILE_REVOCATION_EXAMPLES = {
+  'remove-editors-users': {
+    summary: `Remove access of user1 and user2 editors to the Threat Profile with ${THREAT_PROFILE} identifier.`,
+    description: `DELETE /v1/threat_profiles/${THREAT_PROFILE}/relationships/editors`,
+    value: { data: [{ type: 'user', id: 'user1' }, { type: 'user', id: 'user2' }] },
+  },
+  'remove-editors-groups': {
+    summary: `Revoke access for members of group1 and group2 with editor privilege to the Threat Profile identified as ${THREAT_PROFILE}.`,
+    description: `DELETE /v1/threat_profiles/${THREAT_PROFILE}/relationships/editors`,
+    value: { data: [{ type: 'group', id: 'group1' }, { type: 'group', id: 'group2' }] },
+  },
+  'remove-viewers': {
+    summary: `Remove access of user1 and members of group1 with viewer privilege to the Threat Profile with ${THREAT_PROFILE} identifier.`,
+    description: `DELETE /v1/threat_profiles/${THREAT_PROFILE}/relationships/viewers`,
+    value: { data: [{ type: 'user', id: 'user1' }, { type: 'group', id: 'group1' }] },
+  },
+} satisfies Record<string, NamedExample<Static<typeof PrincipalsBody>>>;
+
 const KEYS_NOTE = 'A service account\'s `apikey` is a live VirusTotal key: it reaches only clients with the `service_accounts:keys` scope; others get the object without it.';
 
 function principals(body: Static<typeof PrincipalsBody>): string[] {
@@ -113,7 +170,7 @@ export const operations: readonly Operation[] = [
     resource: 'group',
     params: GroupParams,
     query: GroupObjectQuery,
-    response: GroupObjectResponse,
+    response: GroupResponse,
     scope: 'groups:read',
     tool: { name: 'get-group-object', hints: readOnly },
   }),
@@ -129,9 +186,15 @@ export const operations: readonly Operation[] = [
     params: GroupParams,
     query: NoQuery,
     body: PatchGroupBody,
-    response: GroupObjectResponse,
+    response: GroupResponse,
     scope: 'groups:write',
     check: patchGroupIdMatchesPath,
+    examples: {
+      'auto-add-users': {
+        summary: 'Auto-add new accounts from example.com, and alice@example.org',
+        value: { data: { type: 'group', attributes: { auto_add_users: ['*@example.com', 'alice@example.org'] } } },
+      },
+    },
     summarize: (body) => ({ attributes: Object.keys(body.data.attributes ?? {}).sort() }),
     tool: { name: 'update-group-object', hints: destructive },
   }),
@@ -145,7 +208,7 @@ export const operations: readonly Operation[] = [
     resource: 'group',
     params: GroupParams,
     query: ListingQuery,
-    response: DescriptorListResponse,
+    response: DescriptorPage,
     scope: 'groups:read',
     tool: { name: 'get-administrators-group', hints: readOnly },
   }),
@@ -163,6 +226,9 @@ export const operations: readonly Operation[] = [
     body: UsersByEmailBody,
     response: EmptyResponse,
     scope: 'groups:admins',
+    examples: {
+      'grant-admin': { summary: 'Make new_user@example.com a group administrator', value: { data: [{ type: 'user', id: 'new_user@example.com' }] } },
+    },
     summarize: (body) => ({ grantAdminTo: body.data.map((user) => user.id) }),
     tool: { name: 'grant-group-admin-permissions-list', hints: additive },
   }),
@@ -205,7 +271,7 @@ export const operations: readonly Operation[] = [
     resource: 'group',
     params: GroupParams,
     query: ListingQuery,
-    response: DescriptorListResponse,
+    response: DescriptorPage,
     scope: 'groups:read',
     tool: { name: 'get-group-users', hints: readOnly },
   }),
@@ -223,6 +289,9 @@ export const operations: readonly Operation[] = [
     body: UsersByEmailBody,
     response: EmptyResponse,
     scope: 'groups:write',
+    examples: {
+      'add-user': { summary: 'Add new_user@example.com to the group', value: { data: [{ type: 'user', id: 'new_user@example.com' }] } },
+    },
     summarize: (body) => ({ addUsers: body.data.map((user) => user.id) }),
     tool: { name: 'add-users-group', hints: additive },
   }),
@@ -242,6 +311,7 @@ export const operations: readonly Operation[] = [
     scope: 'groups:write',
     extraScopes: { possible: ['groups:admins'], needed: roleEntriesNeedingAdminScope },
     check: roleEntriesAreConsistent,
+    examples: ROLE_AND_ALLOWANCE_EXAMPLES,
     summarize: summarizeRoleEntries,
     accountChanges: roleEntryAccountChanges,
     tool: { name: 'manage-group-users-roles-allowance', hints: destructive },
@@ -288,7 +358,7 @@ export const operations: readonly Operation[] = [
     resource: 'group',
     params: GroupRelationshipParams,
     query: ListingQuery,
-    response: DescriptorListResponse,
+    response: DescriptorPage,
     scope: 'groups:read',
     tool: { name: 'get-object-descriptors-related-group', hints: readOnly },
   }),
@@ -303,7 +373,7 @@ export const operations: readonly Operation[] = [
     resource: 'group',
     params: GroupRelationshipParams,
     query: ListingQuery,
-    response: ObjectListResponse,
+    response: RelatedObjectPage,
     scope: 'groups:read',
     tool: { name: 'get-objects-related-group', hints: readOnly },
   }),
@@ -317,7 +387,7 @@ export const operations: readonly Operation[] = [
     resource: 'group',
     params: GroupParams,
     query: ListingQuery,
-    response: DescriptorListResponse,
+    response: DescriptorPage,
     scope: 'groups:read',
     tool: { name: 'list-group-service-account-descriptors', hints: readOnly },
   }),
@@ -331,7 +401,7 @@ export const operations: readonly Operation[] = [
     resource: 'group',
     params: GroupParams,
     query: ListingQuery,
-    response: ObjectListResponse,
+    response: ServiceAccountPage,
     scope: 'groups:read',
     tool: { name: 'list-group-service-accounts', hints: readOnly },
   }),
@@ -349,6 +419,12 @@ export const operations: readonly Operation[] = [
     body: CreateServiceAccountsBody,
     response: CreatedServiceAccountsResponse,
     scope: 'service_accounts:write',
+    examples: {
+      'create-vt-enrichment': {
+        summary: 'Create the service account vt_enrichment',
+        value: { data: [{ type: 'service_account', id: 'vt_enrichment' }] },
+      },
+    },
     summarize: (body) => ({ createServiceAccounts: body.data.map((account) => account.id) }),
     tool: { name: 'create-group-service-accounts', hints: creating },
   }),
@@ -362,7 +438,7 @@ export const operations: readonly Operation[] = [
     resource: 'serviceAccount',
     params: ServiceAccountParams,
     query: AttributesQuery,
-    response: ServiceAccountObjectResponse,
+    response: ServiceAccountResponse,
     scope: 'groups:read',
     tool: { name: 'get-service-account', hints: readOnly },
   }),
@@ -392,7 +468,7 @@ export const operations: readonly Operation[] = [
     resource: 'user',
     params: UserParams,
     query: UserObjectQuery,
-    response: UserObjectResponse,
+    response: UserResponse,
     scope: 'users:read',
     tool: { name: 'get-user-object', hints: readOnly },
   }),
@@ -411,6 +487,12 @@ export const operations: readonly Operation[] = [
     response: PatchUserResponse,
     scope: 'users:write',
     check: patchUserIdMatchesPath,
+    examples: {
+      'set-daily-allowance': {
+        summary: "Set the user's daily API cap to 1000",
+        value: { data: { type: 'user', attributes: { quotas: { api_requests_daily: { allowed: 1000 } } } } },
+      },
+    },
     summarize: (body) => ({ dailyAllowance: body.data.attributes.quotas.api_requests_daily.allowed }),
     accountChanges: ({ params, body }) => [
       { kind: 'set-daily-allowance', user: params.id ?? '', allowed: body.data.attributes.quotas.api_requests_daily.allowed },
@@ -458,7 +540,7 @@ export const operations: readonly Operation[] = [
     resource: 'user',
     params: UserRelationshipParams,
     query: ListingQuery,
-    response: DescriptorListResponse,
+    response: DescriptorPage,
     scope: 'users:read',
     tool: { name: 'get-object-descriptors-related-user', hints: readOnly },
   }),
@@ -473,7 +555,7 @@ export const operations: readonly Operation[] = [
     resource: 'user',
     params: UserRelationshipParams,
     query: ListingQuery,
-    response: ObjectListResponse,
+    response: GroupPage,
     scope: 'users:read',
     tool: { name: 'get-objects-related-user', hints: readOnly },
   }),
@@ -488,7 +570,7 @@ export const operations: readonly Operation[] = [
     resource: 'threatProfile',
     params: ThreatProfileRelationshipParams,
     query: ListingQuery,
-    response: DescriptorListResponse,
+    response: DescriptorPage,
     scope: 'threat_profiles:read',
     tool: { name: 'get-object-descriptors-related-threat-profile', hints: readOnly },
   }),
@@ -506,6 +588,13 @@ export const operations: readonly Operation[] = [
     body: PrincipalsBody,
     response: EmptyResponse,
     scope: 'threat_profiles:write',
+    examples: {
+      'add-viewers': {
+        summary: 'Give user1 and the members of group1 viewer access',
+        description: 'POST /v1/threat_profiles/332e02da667746f180a9740e94a3ec98/relationships/viewers',
+        value: { data: [{ type: 'user', id: 'user1' }, { type: 'group', id: 'group1' }] },
+      },
+    },
     summarize: (body) => ({ grant: principals(body) }),
     tool: { name: 'add-threat-profile-relationships', hints: destructive },
   }),
@@ -523,6 +612,7 @@ export const operations: readonly Operation[] = [
     body: PrincipalsBody,
     response: EmptyResponse,
     scope: 'threat_profiles:write',
+    examples: THREAT_PROFILE_REVOCATION_EXAMPLES,
     summarize: (body) => ({ revoke: principals(body) }),
     accountChanges: ({ params, body }) =>
       params.relationship === 'editors' ? body.data.map((p) => ({ kind: 'remove-editor' as const, principalType: p.type, principal: p.id })) : [],
@@ -538,7 +628,7 @@ export const operations: readonly Operation[] = [
     resource: 'threatProfile',
     params: ThreatProfileRelationshipParams,
     query: ListingQuery,
-    response: ObjectListResponse,
+    response: RelatedObjectPage,
     scope: 'threat_profiles:read',
     tool: { name: 'get-objects-related-threat-profile', hints: readOnly },
   }),

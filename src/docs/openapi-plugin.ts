@@ -3,12 +3,16 @@ import swaggerUi from '@fastify/swagger-ui';
 import fp from 'fastify-plugin';
 import type { FastifyInstance } from 'fastify';
 import { ALIAS_PREFIX, GATEWAY_PREFIX } from '../catalog/operation.js';
+import type { Operation } from '../catalog/operation.js';
 import { tags } from '../catalog/tags.js';
+import { addExamples } from './openapi-examples.js';
 
 export interface OpenApiOptions {
   version: string;
   /** Where the gateway is reached, e.g. `/` or a base path prefix set by the corporate gateway. */
   serverUrl: string;
+  /** The operations the routes serve, for the examples the route schemas cannot carry. */
+  operations: readonly Operation[];
 }
 
 const DESCRIPTION = [
@@ -24,6 +28,9 @@ const DESCRIPTION = [
 
 async function openApiPlugin(app: FastifyInstance, opts: OpenApiOptions): Promise<void> {
   await app.register(swagger, {
+    // Shared schemas (app.addSchema) become components named by their `$id`, and `$ref`s to them point there.
+    refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`) },
+    transformObject: (doc) => ('openapiObject' in doc ? addExamples(doc.openapiObject, opts.operations) : doc.swaggerObject),
     openapi: {
       openapi: '3.1.0',
       info: {

@@ -1,4 +1,4 @@
-import { Type, type TObject, type TProperties } from '@sinclair/typebox';
+import { Type, type TObject, type TProperties, type TSchema } from '@sinclair/typebox';
 import { TypeCompiler, ValueErrorType, type TypeCheck, type ValueError } from '@sinclair/typebox/compiler';
 import type { Operation, ValidatedInput } from '../catalog/operation.js';
 import { GatewayError } from '../errors.js';
@@ -14,7 +14,14 @@ export type ToolArguments = Record<string, unknown>;
 export function argumentsSchema(op: Operation): TObject {
   const properties: TProperties = { ...op.params.properties, ...(op.query?.properties ?? {}) };
   if (op.body !== undefined) {
-    properties.body = { ...op.body, description: 'The request body VirusTotal takes, as a JSON object (not a string).' };
+    // Inline, without the `$id` that names it in OpenAPI: an MCP client gets one self-contained schema per tool.
+    const body: TSchema = {
+      ...op.body,
+      description: 'The request body VirusTotal takes, as a JSON object (not a string).',
+      examples: Object.values(op.bodyExamples).map((example) => example.value),
+    };
+    delete body.$id;
+    properties.body = body;
   }
   return Type.Object(properties, { additionalProperties: false });
 }

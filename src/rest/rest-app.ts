@@ -1,3 +1,4 @@
+import type { TSchema } from '@sinclair/typebox';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import type { Core } from '../core/core.js';
 import openApiPlugin from '../docs/openapi-plugin.js';
@@ -12,6 +13,7 @@ import { version } from '../version.js';
 import accessPlugin from './access-plugin.js';
 import { aliasOffNotice } from './alias-off-notice.js';
 import { restRoutes } from './routes-plugin.js';
+import { bodiesById, referredTo, sharedSchemas } from './route-schema.js';
 
 /** The REST face of the gateway (not listening): every catalog operation under its gateway path, OpenAPI, probes. */
 export async function buildRestApp(core: Core, opts: { logger: FastifyBaseLogger | false }): Promise<FastifyInstance> {
@@ -22,14 +24,17 @@ export async function buildRestApp(core: Core, opts: { logger: FastifyBaseLogger
     unaudited: ['/healthz', '/readyz', `${config.basePath}/docs/static/`],
     routerOptions: { maxParamLength: 512 },
   });
-  app.setValidatorCompiler(typeboxValidatorCompiler);
+  // Route schemas name their bodies by reference (for OpenAPI): validation compiles the very schema referred to.
+  const bodies = bodiesById(core.operations);
+  app.setValidatorCompiler<TSchema>((route) => typeboxValidatorCompiler({ ...route, schema: referredTo(route.schema, bodies) }));
   await app.register(pressurePlugin, { maxEventLoopDelayMs: config.maxEventLoopDelayMs, maxHeapUsedBytes: config.maxHeapUsedBytes });
   await app.register(corsPlugin, { origins: listOf(config.corsOrigins) });
   await app.register(accessPlugin, { core });
   await app.register(healthPlugin, { readiness: () => core.readiness(), notes: () => core.readinessNotes() });
   await app.register(
     async (scope) => {
-      await scope.register(openApiPlugin, { version, serverUrl: config.basePath === '' ? '/' : config.basePath });
+      for (const schema of sharedSchemas(core.operations)) scope.addSchema(schema);
+      await scope.register(openApiPlugin, { version, serverUrl: config.basePath === '' ? '/' : config.basePath, operations: core.operations });
       await scope.register(restRoutes, { core, operations: core.operations });
       if (config.apiV3Alias) await scope.register(restRoutes, { core, operations: core.operations, operationPrefix: ALIAS_PREFIX });
       else await scope.register(aliasOffNotice, { prefix: ALIAS_PREFIX });

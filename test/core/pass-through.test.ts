@@ -34,6 +34,28 @@ t.test("VirusTotal's status, content type and bytes come back unchanged", async 
   }
 });
 
+t.test('the documented response types never reshape an answer: fields VirusTotal adds or types differently pass unchanged', async (t) => {
+  const upstream = await startFakeUpstream();
+  t.teardown(() => upstream.close());
+  const { app, auth } = await buildTestGateway(t, { upstream: upstream.baseUrl });
+  const answers: Record<string, string> = {
+    '/v1/groups/my_group_id/users':
+      '{"data":[{"type":"user","id":"u1","attributes":{"reputation":"high","quotas":"none","new_field":[1,2]},"context_attributes":{"roles":"admin"}},{"type":"graph","id":"g1"}],"meta":{"count":"two"},"links":{"self":7}}',
+    '/v1/groups/my_group_id/relationships/users': '{"data":[{"type":"user","id":"u1","context_attributes":{"quota_limits":{"api_requests_daily":{"allowed":"10"}}},"extra":true}]}',
+    '/v1/users/user_1': '{"data":{"type":"user","id":"user_1","attributes":{"user_since":"yesterday","privileges":[]}},"meta":{}}',
+    '/v1/groups/my_group_id': '{"data":{"type":"not-a-group","id":3,"attributes":null}}',
+  };
+  for (const [url, raw] of Object.entries(answers)) {
+    upstream.handle((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(raw);
+    });
+    const res = await app.inject({ method: 'GET', url, headers: auth });
+    t.equal(res.statusCode, 200, url);
+    t.equal(res.body, raw, `${url}: byte for byte`);
+  }
+});
+
 t.test('an empty 200 body stays empty', async (t) => {
   const upstream = await startFakeUpstream((_req, res) => {
     res.writeHead(200);

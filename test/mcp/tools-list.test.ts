@@ -79,6 +79,7 @@ t.test('tools/list', async (t) => {
       t.same(Object.keys(schema?.properties ?? {}), expected, `${op.tool.name}: properties`);
       t.same(schema?.required, [...Object.keys(op.params.properties), ...(op.body === undefined ? [] : ['body'])], `${op.tool.name}: required`);
       t.equal(schema?.additionalProperties, false, `${op.tool.name}: nothing else`);
+      t.notMatch(JSON.stringify(schema), /"\$(ref|id)"/, `${op.tool.name}: self-contained, no $ref or $id (OpenAPI's components are not an MCP client's)`);
       const description = tools.get(op.tool.name)?.description ?? '';
       for (const name of expected) t.match(description, `- ${name} (`, `${op.tool.name}: describes ${name}`);
       t.match(description, `${op.method} ${op.path.replace(/^\/v1/, '')}`, `${op.tool.name}: names the VirusTotal call`);
@@ -90,6 +91,12 @@ t.test('tools/list', async (t) => {
     t.match(add, { type: 'object', required: ['data'], properties: { data: { type: 'array', items: { properties: { id: { pattern: /@/ } } } } } });
     t.match(tools.get('add-users-group')?.description, /email address/);
     t.match(tools.get('add-users-group')?.description, /empty body: done/);
+    t.match(
+      tools.get('manage-group-users-roles-allowance')?.description,
+      'Example: {"data":[{"type":"user","id":"user_1","context_attributes":{"quota_limits":{"api_requests_daily":{"allowed":10}}}}]}',
+      "the body is described by the operation's first named example (VirusTotal's own)",
+    );
+    t.match(tools.get('manage-group-users-roles-allowance')?.inputSchema.properties?.body, { examples: { length: 5 } }, 'with all of them in the schema');
   });
 
   t.test('a client sees only the tools whose scope it holds', async (t) => {
