@@ -4,6 +4,7 @@ import { delimiter, join } from 'node:path';
 /** The programs the benchmark drives besides Node: the load generator, the upstream, and the CPU pinning. */
 const PROGRAMS = ['wrk', 'nginx', 'taskset'] as const;
 
+/** taskset comes with util-linux, which every Debian has. */
 export const INSTALL_HINT = 'sudo apt-get install -y wrk nginx-light';
 
 /** Where a program is found: on PATH, or in the sbin directories a non-root PATH often lacks (nginx lives in /usr/sbin). */
