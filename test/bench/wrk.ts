@@ -71,7 +71,25 @@ interface WrkFigures {
 function figuresOf(stdout: string): WrkFigures {
   const line = stdout.split('\n').find((l) => l.startsWith(MARK));
   if (line === undefined) throw new Error(`wrk printed no result:\n${stdout.slice(-2000)}`);
-  return JSON.parse(line.slice(MARK.length)) as WrkFigures;
+  const parsed: unknown = JSON.parse(line.slice(MARK.length));
+  const fields = new Map<string, unknown>(typeof parsed === 'object' && parsed !== null ? Object.entries(parsed) : []);
+  const value = (name: keyof WrkFigures): number => {
+    const v = fields.get(name);
+    if (typeof v !== 'number' || !Number.isFinite(v)) throw new Error(`wrk's result has no number ${name}: ${line}`);
+    return v;
+  };
+  return {
+    requests: value('requests'),
+    durationUs: value('durationUs'),
+    bytes: value('bytes'),
+    connect: value('connect'),
+    read: value('read'),
+    write: value('write'),
+    status: value('status'),
+    timeout: value('timeout'),
+    p50Us: value('p50Us'),
+    p99Us: value('p99Us'),
+  };
 }
 
 let runs = 0;
