@@ -68,7 +68,12 @@ export async function startChild(name: string, command: readonly string[], env: 
   };
   child.stdout?.on('data', keep);
   child.stderr?.on('data', keep);
-  const done = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const done = new Promise<void>((resolve) =>
+    child.once('exit', (code, signal) => {
+      keep(Buffer.from(`\n[${name} exited: code ${String(code)}, signal ${String(signal)}]\n`));
+      resolve();
+    }),
+  );
   void done.then(() => live.delete(child));
 
   let readyMs: number | undefined;

@@ -49,6 +49,10 @@ export async function runMatrix(order: readonly Target[], scenarios: readonly Sc
           const cpuBefore = readCpuUs(pid) ?? Number.NaN;
           load = await drive(target, scenario, scenario.durationS, opts.scriptDir);
           cpuUs = (readCpuUs(pid) ?? Number.NaN) - cpuBefore;
+          if (readCpuUs(pid) === undefined) throw new Error('the target is gone');
+        } catch (err) {
+          const why = err instanceof Error ? err.message : String(err);
+          throw new Error(`round ${round} ${scenario.id} ${target.id}: ${why}\n${target.child.name}'s last output:\n${target.child.output()}`, { cause: err });
         } finally {
           peak = sampler.stop().peak;
         }

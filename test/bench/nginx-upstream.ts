@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { freePort } from '../helpers/redis.js';
 import { LOAD_CORE, pinned, startChild, type Child } from './child-process.js';
 import { findProgram } from './prerequisites.js';
-import { bigGroup, USERS_PAGE, WRITE_ANSWER } from './upstream-answers.js';
+import { bigGroup, GROUP_PEOPLE, USERS_PAGE, WRITE_ANSWER } from './upstream-answers.js';
 
 export interface Upstream {
   child: Child;
@@ -52,6 +52,10 @@ http {
       if ($request_method = POST) { return 200 ${quoted(WRITE_ANSWER)}; }
       return 200 ${quoted(USERS_PAGE)};
     }
+    location ~ ^/api/v3/groups/[^/]+/users$ {
+      ${keyCheck}
+      return 200 ${quoted(GROUP_PEOPLE)};
+    }
     location / { return 404 '{"error":{"code":"NotFoundError"}}'; }
   }
 }
@@ -60,7 +64,7 @@ http {
 
 /**
  * The upstream: nginx on the load core, one worker, serving VirusTotal's fixed answers for the scenarios' routes
- * (401 without the right x-apikey, so a proxy that forgets to inject it shows up as non-2xx answers).
+ * and for the member list the gateway's audit looks up (401 without the right x-apikey, so a proxy that forgets to inject it shows up as non-2xx answers).
  */
 export async function startNginx(workDir: string, vtKey: string): Promise<Upstream> {
   const nginx = findProgram('nginx');

@@ -10,6 +10,15 @@ export const USERS_PAGE = JSON.stringify({
   },
 });
 
+/**
+ * The group's members with their email addresses, one page (no cursor): what the gateway's audit asks VirusTotal
+ * (`GET /groups/{id}/users`) in the background to name the people a write concerns.
+ */
+export const GROUP_PEOPLE = JSON.stringify({
+  data: Array.from({ length: 10 }, (_, i) => ({ type: 'user', id: `user_${i}`, attributes: { email: `u${i}@example.com` } })),
+  meta: { count: 10 },
+});
+
 /** VirusTotal answers a write with an empty 200. */
 export const WRITE_ANSWER = '';
 
