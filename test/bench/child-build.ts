@@ -5,11 +5,11 @@ import { benchDir, buildDir, resultsDir } from './paths.js';
 
 /**
  * Transpiles a self-contained child script (imports only packages and node: modules) to plain ESM, so that the
- * fake upstream and the bare proxy run on plain `node` like the built gateway does. Run through `--import tsx`
+ * bare and the thin proxy run on plain `node` like the built gateway does. Run through `--import tsx`
  * they would carry tsx's loader thread, about 45 MB of RSS, and their memory column would mean nothing.
  * The output sits under the repository so that its package imports resolve from the project's node_modules.
  */
-export function buildChild(name: 'fake-upstream' | 'bare-proxy'): string {
+export function buildChild(name: 'bare-proxy' | 'thin-proxy'): string {
   mkdirSync(buildDir, { recursive: true });
   writeFileSync(join(resultsDir, '.gitignore'), '*\n');
   const source = readFileSync(join(benchDir, `${name}.ts`), 'utf8');

@@ -38,13 +38,29 @@ function baseEnvironment(): Record<string, string> {
   return env;
 }
 
+/** The core a target runs on; the load generator and the upstream share the other one. */
+export const TARGET_CORE = '0';
+export const LOAD_CORE = '1';
+
+/** `command` run on one CPU core only (taskset execs it: the process keeps the pid the benchmark reads /proc of). */
+export function pinned(core: string, command: readonly string[]): string[] {
+  return ['taskset', '-c', core, ...command];
+}
+
+/** `node <args>` on the target core, with the node binary running the benchmark. */
+export function pinnedNode(args: readonly string[]): string[] {
+  return pinned(TARGET_CORE, [process.execPath, ...args]);
+}
+
 /**
- * Starts `node <args>` from the repository root and waits, polling every 10 ms, for a 200 on `readyUrl`.
+ * Starts `command` from the repository root and waits, polling every 10 ms, for a 200 on `readyUrl`.
  * Throws (after killing it) if it exits first or is not ready within 20 s.
  */
-export async function startChild(name: string, args: string[], env: Record<string, string>, readyUrl: string): Promise<Child> {
+export async function startChild(name: string, command: readonly string[], env: Record<string, string>, readyUrl: string): Promise<Child> {
   const started = performance.now();
-  const child = spawn(process.execPath, args, { cwd: root, env: { ...baseEnvironment(), ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const [file, ...args] = command;
+  if (file === undefined) throw new Error(`${name}: no command`);
+  const child = spawn(file, args, { cwd: root, env: { ...baseEnvironment(), ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   live.add(child);
   let output = '';
   const keep = (chunk: Buffer): void => {
@@ -52,7 +68,12 @@ export async function startChild(name: string, args: string[], env: Record<strin
   };
   child.stdout?.on('data', keep);
   child.stderr?.on('data', keep);
-  const done = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const done = new Promise<void>((resolve) =>
+    child.once('exit', (code, signal) => {
+      keep(Buffer.from(`\n[${name} exited: code ${String(code)}, signal ${String(signal)}]\n`));
+      resolve();
+    }),
+  );
   void done.then(() => live.delete(child));
 
   let readyMs: number | undefined;

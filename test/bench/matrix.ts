@@ -1,9 +1,9 @@
-import { drive } from './drive.js';
-import type { LoadResult } from './load.js';
 import { readCpuUs } from './cpu-time.js';
+import { drive } from './drive.js';
 import { readRss, sampleRss } from './rss.js';
 import type { Scenario, ScenarioId } from './scenarios.js';
 import type { Target, TargetId } from './targets.js';
+import type { LoadResult } from './wrk.js';
 
 export interface Cell {
   round: number;
@@ -24,42 +24,47 @@ export interface MatrixOptions {
   warmupS: number;
   /** Unmeasured load per target and scenario once before the first round, so that round 1 does not measure the JIT. */
   primeS: number;
+  /** Where wrk's scripts are written. */
+  scriptDir: string;
   onCell?: (cell: Cell) => void;
 }
 
-export const TARGET_ORDER: readonly TargetId[] = ['A', 'T', 'B', 'C'];
-
 /** Round after round, scenario after scenario, the targets one after the other: A, T, B, C, A, T, B, C, ... */
-export async function runMatrix(targets: Record<TargetId, Target>, scenarios: readonly Scenario[], opts: MatrixOptions): Promise<Cell[]> {
-  const lastRps = new Map<string, number>();
+export async function runMatrix(order: readonly Target[], scenarios: readonly Scenario[], opts: MatrixOptions): Promise<Cell[]> {
   for (const scenario of scenarios) {
-    for (const id of TARGET_ORDER) {
-      const primed = await drive(targets[id], scenario, opts.primeS);
-      lastRps.set(`${scenario.id}${id}`, primed.rps);
-    }
+    for (const target of order) await drive(target, scenario, opts.primeS, opts.scriptDir);
   }
   const cells: Cell[] = [];
   for (let round = 1; round <= opts.rounds; round++) {
     for (const scenario of scenarios) {
-      for (const id of TARGET_ORDER) {
-        const target = targets[id];
-        const key = `${scenario.id}${id}`;
-        const rssBefore = readRss(target.child.pid) ?? Number.NaN;
-        const sampler = sampleRss(target.child.pid);
+      for (const target of order) {
+        const pid = target.child.pid;
+        const rssBefore = readRss(pid) ?? Number.NaN;
+        const sampler = sampleRss(pid);
         let load: LoadResult;
         let peak: number;
         let cpuUs: number;
         try {
-          const warm = await drive(target, scenario, opts.warmupS, lastRps.get(key));
-          const cpuBefore = readCpuUs(target.child.pid) ?? Number.NaN;
-          load = await drive(target, scenario, scenario.durationS, warm.rps);
-          cpuUs = (readCpuUs(target.child.pid) ?? Number.NaN) - cpuBefore;
+          await drive(target, scenario, opts.warmupS, opts.scriptDir);
+          const cpuBefore = readCpuUs(pid) ?? Number.NaN;
+          load = await drive(target, scenario, scenario.durationS, opts.scriptDir);
+          cpuUs = (readCpuUs(pid) ?? Number.NaN) - cpuBefore;
+          if (readCpuUs(pid) === undefined) throw new Error('the target is gone');
+        } catch (err) {
+          const why = err instanceof Error ? err.message : String(err);
+          throw new Error(`round ${round} ${scenario.id} ${target.id}: ${why}\n${target.child.name}'s last output:\n${target.child.output()}`, { cause: err });
         } finally {
           peak = sampler.stop().peak;
         }
-        lastRps.set(key, load.rps);
-        const answers = load.ok + load.non2xx;
-        const cell: Cell = { round, scenario: scenario.id, target: id, load, rssBefore, rssPeak: peak, cpuUsPerRequest: answers > 0 ? cpuUs / answers : Number.NaN };
+        const cell: Cell = {
+          round,
+          scenario: scenario.id,
+          target: target.id,
+          load,
+          rssBefore,
+          rssPeak: peak,
+          cpuUsPerRequest: load.requests > 0 ? cpuUs / load.requests : Number.NaN,
+        };
         cells.push(cell);
         opts.onCell?.(cell);
       }

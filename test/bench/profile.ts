@@ -1,8 +1,9 @@
 import { mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { runLoad, type LoadResult } from './load.js';
+import { drive } from './drive.js';
 import type { Scenario } from './scenarios.js';
-import { gatewayEnvironment, startGateway, type BenchSetup } from './targets.js';
+import { gatewayEnvironment, gatewayTarget, startGateway, type BenchSetup } from './targets.js';
+import type { LoadResult } from './wrk.js';
 
 export interface ProfileRun {
   file: string;
@@ -23,20 +24,14 @@ export async function profileGateway(setup: BenchSetup, upstreamUrl: string, sce
   mkdirSync(dir, { recursive: true });
   const env = await gatewayEnvironment(setup, upstreamUrl, 'audit-profile');
   const gateway = await startGateway(env, ['--cpu-prof', `--cpu-prof-dir=${dir}`], 'gateway (profiled)');
+  const target = gatewayTarget(gateway, env, setup.token);
   let load: LoadResult;
   let fromUs: number;
   let toUs: number;
   try {
-    const spec = {
-      url: `http://127.0.0.1:${env.PORT ?? ''}${scenario.path}`,
-      method: scenario.method,
-      headers: { ...scenario.headers, authorization: `Bearer ${setup.token}` },
-      ...(scenario.body === undefined ? {} : { body: scenario.body }),
-      connections: scenario.connections,
-    };
-    await runLoad({ ...spec, durationS: 1 });
+    await drive(target, scenario, 1, setup.workDir);
     fromUs = nowUs();
-    load = await runLoad({ ...spec, durationS: seconds });
+    load = await drive(target, scenario, seconds, setup.workDir);
     toUs = nowUs();
   } finally {
     await gateway.stop();

@@ -1,17 +1,24 @@
 /**
- * `npm run bench`: the gateway (A) against a bare @fastify/reply-from proxy (B) and the upstream itself (C), in one
- * run, alternating the targets round after round. See test/bench/README.md.
+ * `npm run bench`: the gateway (A, and T: A with tracing on) against a bare @fastify/reply-from proxy (B) and the
+ * thinnest fastify + undici proxy (C), driven by wrk with nginx as the upstream, the targets on CPU 0 and wrk plus
+ * nginx on CPU 1, alternating the targets round after round. See test/bench/README.md.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { generateKeyPairSync } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { mintToken } from '../../src/security/token.js';
 import { writeClientsFile } from '../helpers/clients-file.js';
 import { staleBuild } from './build-freshness.js';
 import { buildChild } from './child-build.js';
-import { killAllChildren, type Child } from './child-process.js';
+import { killAllChildren, LOAD_CORE, type Child } from './child-process.js';
+import { rssGrowthServing, rssOverRun } from './growth.js';
 import { describeMachine } from './machine.js';
 import { runMatrix, type Cell } from './matrix.js';
+import { startNginx } from './nginx-upstream.js';
+import { startOtlpSink } from './otlp-sink.js';
+import { INSTALL_HINT, findProgram, missingPrograms } from './prerequisites.js';
 import { profileGateway } from './profile.js';
 import { readProfile, summarizeProfile } from './profile-summary.js';
 import { markdownReport, passFailLines } from './report.js';
@@ -21,17 +28,13 @@ import { sanityCheck } from './sanity.js';
 import { scenarios as allScenarios, type Scenario, type ScenarioId } from './scenarios.js';
 import { benchSettings, LIMITS } from './settings.js';
 import { measureStartToReady } from './start-to-ready.js';
-import { MB, median } from './stats.js';
-import { freshGrowth } from './streaming.js';
-import { startOtlpSink } from './otlp-sink.js';
+import { MB } from './stats.js';
 import { summarize } from './summary.js';
-import { gatewayEnvironment, gatewayTarget, startBareProxy, startGateway, startUpstream, type BenchSetup, type Target, type TargetId } from './targets.js';
+import { gatewayEnvironment, gatewayTarget, startGateway, startProxy, type BenchSetup, type Target } from './targets.js';
 
 const log = (line: string): void => {
   process.stderr.write(`${line}\n`);
 };
-
-const rssMB = (pid: number): number => (readRss(pid) ?? Number.NaN) / MB;
 
 function scenario(list: readonly Scenario[], id: ScenarioId): Scenario {
   const found = list.find((s) => s.id === id);
@@ -40,11 +43,20 @@ function scenario(list: readonly Scenario[], id: ScenarioId): Scenario {
 }
 
 function describeCell(c: Cell): string {
-  const trouble = c.load.non2xx + c.load.errors > 0 ? `  statuses ${JSON.stringify(c.load.statuses)} errors ${c.load.errors}` : '';
+  const trouble = c.load.non2xx + c.load.errors > 0 ? `  NON-2XX ${c.load.non2xx} ERRORS ${c.load.errors}` : '';
   return (
     `  round ${c.round} ${c.scenario.padEnd(4)} ${c.target}: ${c.load.rps.toFixed(0).padStart(6)} req/s  p50 ${c.load.p50.toFixed(2)} ms  ` +
     `p99 ${c.load.p99.toFixed(2)} ms  CPU ${c.cpuUsPerRequest.toFixed(1)} µs/req  RSS ${(c.rssBefore / MB).toFixed(0)} -> peak ${(c.rssPeak / MB).toFixed(0)} MB${trouble}`
   );
+}
+
+/** The first line wrk and nginx print about their version (wrk -v exits 1; nginx -v writes to stderr). */
+function toolVersions(): string {
+  const firstLine = (program: string, flag: string): string => {
+    const r = spawnSync(findProgram(program) ?? program, [flag], { encoding: 'utf8' });
+    return `${r.stdout}${r.stderr}`.split('\n')[0]?.trim() ?? program;
+  };
+  return `${firstLine('wrk', '-v').split(' Copyright')[0] ?? 'wrk'}, ${firstLine('nginx', '-v')}`;
 }
 
 async function main(): Promise<void> {
@@ -53,16 +65,20 @@ async function main(): Promise<void> {
   const stale = staleBuild();
   if (stale?.startsWith('dist/server.js is missing') === true) throw new Error(stale);
   if (stale !== undefined) log(`WARNING: ${stale}`);
-
   const machine = describeMachine();
+  // The benchmark's own process (its OTLP sink, its RSS sampling) stays off the targets' core.
+  execFileSync('taskset', ['-a', '-p', '-c', LOAD_CORE, String(process.pid)], { stdio: 'ignore' });
+  const tools = toolVersions();
   const scenarios = allScenarios(settings.secondsPerCell);
   const workDir = mkdtempSync(join(tmpdir(), 'vtgw-bench-'));
   const token = mintToken();
-  const setup: BenchSetup = { vtKey: `bench-key-${token.slice(-16)}`, token, clientsFile: writeClientsFile(workDir, token, 'svc-bench'), workDir };
+  const signingKeyFile = join(workDir, 'audit-signing.key');
+  writeFileSync(signingKeyFile, generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600 });
+  const setup: BenchSetup = { vtKey: `bench-key-${token.slice(-16)}`, token, clientsFile: writeClientsFile(workDir, token, 'svc-bench'), signingKeyFile, workDir };
   const children: Child[] = [];
   const closers: (() => Promise<void>)[] = [];
   try {
-    const upstream = await startUpstream(buildChild('fake-upstream'), setup.vtKey);
+    const upstream = await startNginx(workDir, setup.vtKey);
     children.push(upstream.child);
 
     log(`start to ready: ${settings.starts} starts of node dist/server.js`);
@@ -77,46 +93,49 @@ async function main(): Promise<void> {
     const envT = { ...(await gatewayEnvironment(setup, upstream.url, 'audit-traced')), OTEL_EXPORTER_OTLP_ENDPOINT: sink.endpoint };
     const traced = await startGateway(envT, [], 'gateway (traced)');
     children.push(traced);
-    const bare = await startBareProxy(buildChild('bare-proxy'), upstream.url, setup.vtKey);
+    const bare = await startProxy('B', buildChild('bare-proxy'), upstream.url, setup.vtKey);
     children.push(bare.child);
-    const targets: Record<TargetId, Target> = { A: gatewayTarget(gateway, envA, token), T: { ...gatewayTarget(traced, envT, token), id: 'T' }, B: bare, C: upstream };
-    const idleRssMB = { A: rssMB(gateway.pid), T: rssMB(traced.pid), B: rssMB(bare.child.pid), C: rssMB(upstream.child.pid) };
+    const thin = await startProxy('C', buildChild('thin-proxy'), upstream.url, setup.vtKey);
+    children.push(thin.child);
+    const targets: Target[] = [gatewayTarget(gateway, envA, token), gatewayTarget(traced, envT, token, 'T'), bare, thin];
+    const idleRssMB = Object.fromEntries(targets.map((t) => [t.id, (readRss(t.child.pid) ?? Number.NaN) / MB]));
 
-    const problems = await sanityCheck(Object.values(targets), scenarios, `http://127.0.0.1:${envA.METRICS_PORT ?? ''}/metrics`, envA.AUDIT_LOG_PATH ?? '');
+    const problems = await sanityCheck(targets, scenarios, `http://127.0.0.1:${envA.METRICS_PORT ?? ''}/metrics`, envA.AUDIT_LOG_PATH ?? '');
     if (problems.length > 0) throw new Error(`sanity check failed:\n  ${problems.join('\n  ')}`);
     log('sanity check: every target answers every scenario alike; metrics and audit log on');
     log(`priming every target and scenario for ${settings.primeS} s, then ${settings.rounds} rounds`);
-    const cells = await runMatrix(targets, scenarios, { rounds: settings.rounds, warmupS: settings.warmupS, primeS: settings.primeS, onCell: (c) => log(describeCell(c)) });
-    await gateway.stop();
-    await traced.stop();
-    await bare.child.stop();
+    const cells = await runMatrix(targets, scenarios, { rounds: settings.rounds, warmupS: settings.warmupS, primeS: settings.primeS, scriptDir: workDir, onCell: (c) => log(describeCell(c)) });
+    for (const t of targets) await t.child.stop();
 
-    log('10 MB body on a freshly started A and B');
-    const big = scenario(scenarios, 'big');
-    const bigRps = (id: TargetId): number => median(cells.filter((c) => c.scenario === 'big' && c.target === id).map((c) => c.load.rps));
-    const startFreshA = async (): Promise<Target> => {
-      const env = await gatewayEnvironment(setup, upstream.url, 'audit-fresh');
-      return gatewayTarget(await startGateway(env), env, token);
-    };
-    const fresh = {
-      A: await freshGrowth(startFreshA, big, big.durationS, bigRps('A')),
-      B: await freshGrowth(() => startBareProxy(buildChild('bare-proxy'), upstream.url, setup.vtKey), big, big.durationS, bigRps('B')),
-    };
-    log(`  A +${(fresh.A.growth / MB).toFixed(1)} MB, B +${(fresh.B.growth / MB).toFixed(1)} MB`);
+    const get = scenario(scenarios, 'get');
+    log(`a freshly started A: RSS over a ${settings.growthS} s GET run, then serving the 10 MB body for ${settings.secondsPerCell} s`);
+    const envFresh = await gatewayEnvironment(setup, upstream.url, 'audit-fresh');
+    const fresh = gatewayTarget(await startGateway(envFresh), envFresh, token);
+    children.push(fresh.child);
+    const growth = await rssOverRun(fresh, get, settings.growthS, workDir);
+    const bigGrowth = await rssGrowthServing(fresh, scenario(scenarios, 'big'), settings.secondsPerCell, workDir);
+    await fresh.child.stop();
+    log(
+      `  ready ${(growth.rssReady / MB).toFixed(1)} MB, ${growth.quarterS} s ${(growth.rssQuarter / MB).toFixed(1)} MB, ` +
+        `${growth.seconds} s ${(growth.rssEnd / MB).toFixed(1)} MB, peak ${(growth.rssPeak / MB).toFixed(1)} MB; 10 MB body +${(bigGrowth.growth / MB).toFixed(1)} MB`,
+    );
 
     log(`profile: A under node --cpu-prof, GET, ${settings.profileS} s`);
-    const prof = await profileGateway(setup, upstream.url, scenario(scenarios, 'get'), settings.profileS);
+    const prof = await profileGateway(setup, upstream.url, get, settings.profileS);
     const profile = { ...summarizeProfile(readProfile(prof.file), { top: 15, fromUs: prof.fromUs, toUs: prof.toUs }), rps: prof.load.rps };
 
-    const summary = summarize(cells, scenarios, startToReadyMs, fresh, LIMITS);
+    const ids = targets.map((t) => t.id);
+    const summary = summarize(cells, scenarios, ids, startToReadyMs, growth, bigGrowth, LIMITS);
     const wallClockS = (performance.now() - began) / 1000;
     const tracedSpans = sink.spans();
-    const md = markdownReport({ machine, settings, scenarios, summary, profile, idleRssMB, wallClockS, tracedSpans });
-    const json = { machine, settings, limits: LIMITS, wallClockS, startToReadyMs, idleRssMB, tracedSpans, fresh, summary, profile, cells };
+    const md = markdownReport({ machine, tools, settings, scenarios, targets: ids, summary, profile, idleRssMB, wallClockS, tracedSpans });
+    const json = { machine, tools, settings, limits: LIMITS, wallClockS, startToReadyMs, idleRssMB, tracedSpans, growth, bigGrowth, summary, profile, cells };
     const base = writeResults(machine.date, md, json, prof.file);
     process.stdout.write(`\n${md}\n${passFailLines(summary).join('\n')}\n\n`);
     process.stdout.write(`Written: ${base}.md, .json and .cpuprofile (Chrome DevTools opens it); wall clock ${wallClockS.toFixed(0)} s\n`);
     if (stale !== undefined) process.stdout.write(`WARNING: ${stale}\n`);
+    const invalid = summary.checks.find((c) => c.name.startsWith('every answer 2xx') && !c.pass);
+    if (invalid !== undefined) throw new Error(`numbers refused: not every answer was a 2xx (${invalid.detail})`);
   } finally {
     for (const child of children.reverse()) await child.stop().catch(() => undefined);
     for (const close of closers) await close();
@@ -124,6 +143,11 @@ async function main(): Promise<void> {
   }
 }
 
+const missing = missingPrograms();
+if (missing.length > 0) {
+  process.stderr.write(`npm run bench needs ${missing.join(', ')}: ${INSTALL_HINT}\n`);
+  process.exit(1);
+}
 process.on('exit', killAllChildren);
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {

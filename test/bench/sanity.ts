@@ -12,7 +12,7 @@ export async function sanityCheck(targets: readonly Target[], scenarios: readonl
   const problems: string[] = [];
   for (const scenario of scenarios) {
     for (const target of targets) {
-      const url = target.url + target.path(scenario.path);
+      const url = target.url + scenario.path;
       try {
         const answer = await httpOnce(url, {
           method: scenario.method,

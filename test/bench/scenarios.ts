@@ -1,3 +1,5 @@
+import { BIG_BYTES, USERS_PAGE, WRITE_ANSWER } from './upstream-answers.js';
+
 export type ScenarioId = 'get' | 'post' | 'big';
 
 export interface Scenario {
@@ -11,30 +13,25 @@ export interface Scenario {
   connections: number;
   /** Seconds measured per cell (after the warm-up). */
   durationS: number;
-  /**
-   * Measure a number of whole answers (the rate seen in the warm-up times durationS) rather than a time: a run
-   * that ends on the clock cuts off every body still streaming, which for 10 MB bodies is most of them.
-   */
-  wholeAnswers: boolean;
   /** Status and body size every target must answer with (checked once before measuring). */
   expect: { status: number; bytes: number };
 }
 
+/** A valid body for the gateway's "add users to a group" (users by email address). */
 const usersBody = JSON.stringify({ data: Array.from({ length: 10 }, (_, i) => ({ type: 'user', id: `u${i}@example.com` })) });
 
-/** The three scenarios; `seconds` is the measured duration of the small-body ones, the 10 MB one runs shorter. */
+/** The three scenarios, each measured for `seconds` per cell. */
 export function scenarios(seconds: number): Scenario[] {
   return [
     {
       id: 'get',
-      title: 'GET group users (1 KB)',
+      title: `GET group users (${Buffer.byteLength(USERS_PAGE)} B)`,
       method: 'GET',
       path: '/v1/groups/my_group_id/relationships/users',
       headers: {},
       connections: 32,
       durationS: seconds,
-      wholeAnswers: false,
-      expect: { status: 200, bytes: 1024 },
+      expect: { status: 200, bytes: Buffer.byteLength(USERS_PAGE) },
     },
     {
       id: 'post',
@@ -45,8 +42,7 @@ export function scenarios(seconds: number): Scenario[] {
       headers: { 'content-type': 'application/json' },
       connections: 32,
       durationS: seconds,
-      wholeAnswers: false,
-      expect: { status: 200, bytes: 0 },
+      expect: { status: 200, bytes: Buffer.byteLength(WRITE_ANSWER) },
     },
     {
       id: 'big',
@@ -55,9 +51,8 @@ export function scenarios(seconds: number): Scenario[] {
       path: '/v1/groups/big',
       headers: {},
       connections: 8,
-      durationS: Math.max(1, Math.round(seconds * 0.6)),
-      wholeAnswers: true,
-      expect: { status: 200, bytes: 10 * 1024 * 1024 },
+      durationS: seconds,
+      expect: { status: 200, bytes: BIG_BYTES },
     },
   ];
 }

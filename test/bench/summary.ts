@@ -1,8 +1,7 @@
+import type { BigGrowth, Growth } from './growth.js';
 import type { Cell } from './matrix.js';
-import { TARGET_ORDER } from './matrix.js';
 import type { Scenario, ScenarioId } from './scenarios.js';
 import { MB, max, median, min } from './stats.js';
-import type { Growth } from './streaming.js';
 import type { TargetId } from './targets.js';
 
 export interface TargetRow {
@@ -21,17 +20,19 @@ export interface TargetRow {
   errors: number;
 }
 
+/** Medians over rounds of ratios taken within each round (the targets measured back to back). */
 export interface RatioRow {
   scenario: ScenarioId;
-  /** Medians over rounds of the ratio within each round (A and B measured back to back). */
   rpsAB: number;
+  rpsABMin: number;
+  rpsABMax: number;
   p99AB: number;
   /** CPU time per answer, A over B. */
   cpuAB: number;
   rpsAC: number;
-  rpsABMin: number;
-  rpsABMax: number;
-  /** Tracing's cost: T (A with tracing on) over A, within each round. */
+  cpuAC: number;
+  p99AC: number;
+  /** Tracing's cost: T (A with tracing on) over A. */
   rpsTA: number;
   p99TA: number;
   cpuTA: number;
@@ -47,17 +48,19 @@ export interface Summary {
   rows: TargetRow[];
   ratios: RatioRow[];
   startToReadyMedianMs: number;
-  /** A's RSS growth (MB) in each round of the 10 MB scenario: peak during minus RSS before. */
-  bigGrowthMB: number[];
-  /** RSS growth (MB) of a freshly started A and B serving the 10 MB scenario. */
-  freshGrowthMB: { A: number; B: number };
+  /** RSS of a freshly started A over the GET run. */
+  growth: Growth;
+  /** The same A's RSS growth serving the 10 MB body. */
+  bigGrowth: BigGrowth;
   checks: Check[];
 }
 
 export interface Limits {
   rssMaxMB: number;
+  growthMaxMB: number;
   bigGrowthMaxMB: number;
   startToReadyMaxMs: number;
+  cpuOverThinMax: number;
 }
 
 function cellsOf(cells: readonly Cell[], scenario: ScenarioId, target: TargetId): Cell[] {
@@ -73,96 +76,118 @@ function pairwise(cells: readonly Cell[], scenario: ScenarioId, num: TargetId, d
   return out;
 }
 
-const f2 = (n: number): string => n.toFixed(2);
+const f0 = (n: number | undefined): string => (n ?? Number.NaN).toFixed(0);
+const f1 = (n: number | undefined): string => (n ?? Number.NaN).toFixed(1);
+const f2 = (n: number | undefined): string => (n ?? Number.NaN).toFixed(2);
+const rps = (c: Cell): number => c.load.rps;
+const p99 = (c: Cell): number => c.load.p99;
+const cpu = (c: Cell): number => c.cpuUsPerRequest;
 
 export function summarize(
   cells: readonly Cell[],
   scenarios: readonly Scenario[],
+  targets: readonly TargetId[],
   startToReadyMs: readonly number[],
-  fresh: { A: Growth; B: Growth },
+  growth: Growth,
+  bigGrowth: BigGrowth,
   limits: Limits,
 ): Summary {
   const rows: TargetRow[] = [];
   const ratios: RatioRow[] = [];
   for (const s of scenarios) {
-    for (const target of TARGET_ORDER) {
+    for (const target of targets) {
       const cs = cellsOf(cells, s.id, target);
       rows.push({
         scenario: s.id,
         target,
-        rps: median(cs.map((c) => c.load.rps)),
+        rps: median(cs.map(rps)),
         p50: median(cs.map((c) => c.load.p50)),
-        p99: median(cs.map((c) => c.load.p99)),
+        p99: median(cs.map(p99)),
         mbPerSec: median(cs.map((c) => c.load.bytesPerSec / MB)),
         rssPeakMB: max(cs.map((c) => c.rssPeak / MB)),
-        cpuUsPerRequest: median(cs.map((c) => c.cpuUsPerRequest)),
+        cpuUsPerRequest: median(cs.map(cpu)),
         non2xx: cs.reduce((n, c) => n + c.load.non2xx, 0),
         errors: cs.reduce((n, c) => n + c.load.errors, 0),
       });
     }
-    const rpsAB = pairwise(cells, s.id, 'A', 'B', (c) => c.load.rps);
+    const ratio = (num: TargetId, den: TargetId, value: (c: Cell) => number): number => median(pairwise(cells, s.id, num, den, value));
+    const rpsAB = pairwise(cells, s.id, 'A', 'B', rps);
     ratios.push({
       scenario: s.id,
       rpsAB: median(rpsAB),
-      p99AB: median(pairwise(cells, s.id, 'A', 'B', (c) => c.load.p99)),
-      cpuAB: median(pairwise(cells, s.id, 'A', 'B', (c) => c.cpuUsPerRequest)),
-      rpsAC: median(pairwise(cells, s.id, 'A', 'C', (c) => c.load.rps)),
       rpsABMin: min(rpsAB),
       rpsABMax: max(rpsAB),
-      rpsTA: median(pairwise(cells, s.id, 'T', 'A', (c) => c.load.rps)),
-      p99TA: median(pairwise(cells, s.id, 'T', 'A', (c) => c.load.p99)),
-      cpuTA: median(pairwise(cells, s.id, 'T', 'A', (c) => c.cpuUsPerRequest)),
+      p99AB: ratio('A', 'B', p99),
+      cpuAB: ratio('A', 'B', cpu),
+      rpsAC: ratio('A', 'C', rps),
+      cpuAC: ratio('A', 'C', cpu),
+      p99AC: ratio('A', 'C', p99),
+      rpsTA: ratio('T', 'A', rps),
+      p99TA: ratio('T', 'A', p99),
+      cpuTA: ratio('T', 'A', cpu),
     });
   }
 
-  const bigGrowthMB = cellsOf(cells, 'big', 'A').map((c) => (c.rssPeak - c.rssBefore) / MB);
-  const startToReadyMedianMs = median([...startToReadyMs]);
-  const ratio = (id: ScenarioId): RatioRow | undefined => ratios.find((r) => r.scenario === id);
+  const ratioOf = (id: ScenarioId): RatioRow | undefined => ratios.find((r) => r.scenario === id);
   const row = (id: ScenarioId, t: TargetId): TargetRow | undefined => rows.find((r) => r.scenario === id && r.target === t);
-
   const checks: Check[] = [];
   for (const id of ['get', 'post'] as const) {
-    const r = ratio(id);
+    const r = ratioOf(id);
     if (r === undefined) continue;
-    checks.push({
-      name: `A/B throughput >= 1.0 (${id.toUpperCase()})`,
-      pass: r.rpsAB >= 1.0,
-      detail: `median A/B ${f2(r.rpsAB)} (rounds ${f2(r.rpsABMin)}..${f2(r.rpsABMax)}); A ${row(id, 'A')?.rps.toFixed(0)} req/s, B ${row(id, 'B')?.rps.toFixed(0)} req/s`,
-    });
+    const name = id.toUpperCase();
+    const a = row(id, 'A');
+    const b = row(id, 'B');
+    const c = row(id, 'C');
+    checks.push(
+      {
+        name: `${name} throughput A/B >= 1.0`,
+        pass: r.rpsAB >= 1.0,
+        detail: `median A/B ${f2(r.rpsAB)} (rounds ${f2(r.rpsABMin)}..${f2(r.rpsABMax)}); A ${f0(a?.rps)} req/s, B ${f0(b?.rps)} req/s`,
+      },
+      { name: `${name} CPU per request A <= B`, pass: r.cpuAB <= 1.0, detail: `median A/B ${f2(r.cpuAB)}; A ${f1(a?.cpuUsPerRequest)} µs, B ${f1(b?.cpuUsPerRequest)} µs` },
+      { name: `${name} p99 A <= B`, pass: r.p99AB <= 1.0, detail: `median A/B ${f2(r.p99AB)}; A ${f2(a?.p99)} ms, B ${f2(b?.p99)} ms` },
+      {
+        name: `${name} stretch: CPU per request A <= ${limits.cpuOverThinMax} x C`,
+        pass: r.cpuAC <= limits.cpuOverThinMax,
+        detail: `median A/C ${f2(r.cpuAC)}; A ${f1(a?.cpuUsPerRequest)} µs, C ${f1(c?.cpuUsPerRequest)} µs`,
+      },
+    );
   }
-  for (const s of scenarios) {
-    const r = ratio(s.id);
-    if (r === undefined) continue;
-    checks.push({
-      name: `p99 of A <= p99 of B (${s.id === 'big' ? '10 MB' : s.id.toUpperCase()})`,
-      pass: r.p99AB <= 1.0,
-      detail: `median A/B p99 ${f2(r.p99AB)}; A ${f2(row(s.id, 'A')?.p99 ?? NaN)} ms, B ${f2(row(s.id, 'B')?.p99 ?? NaN)} ms`,
-    });
-  }
-  const rssA = max(cells.filter((c) => c.target === 'A').map((c) => c.rssPeak / MB));
-  checks.push({ name: `RSS of A under load <= ${limits.rssMaxMB} MB`, pass: rssA <= limits.rssMaxMB, detail: `highest peak in any cell ${rssA.toFixed(1)} MB` });
-  const freshGrowthMB = { A: fresh.A.growth / MB, B: fresh.B.growth / MB };
-  const growth = max(bigGrowthMB);
-  checks.push({
-    name: `10 MB body streamed: A's RSS grows < ${limits.bigGrowthMaxMB} MB with ${scenarios.find((s) => s.id === 'big')?.connections ?? '?'} callers`,
-    pass: growth < limits.bigGrowthMaxMB,
-    detail:
-      `largest growth in the rounds +${growth.toFixed(1)} MB (+${bigGrowthMB.map((g) => g.toFixed(1)).join(', +')}); ` +
-      `for scale, a freshly started A grows +${freshGrowthMB.A.toFixed(1)} MB and B, a pure streaming proxy, +${freshGrowthMB.B.toFixed(1)} MB`,
-  });
+  const quarterMB = growth.rssQuarter / MB;
+  const endMB = growth.rssEnd / MB;
+  checks.push(
+    {
+      name: `RSS of A under the GET load <= ${limits.rssMaxMB} MB`,
+      pass: growth.rssPeak / MB <= limits.rssMaxMB,
+      detail: `highest 50 ms sample of a freshly started A over ${growth.seconds} s of GET ${f1(growth.rssPeak / MB)} MB`,
+    },
+    {
+      name: `no growth: RSS of A at ${growth.seconds} s <= RSS at ${growth.quarterS} s + ${limits.growthMaxMB} MB (GET load)`,
+      pass: endMB <= quarterMB + limits.growthMaxMB,
+      detail: `ready ${f1(growth.rssReady / MB)} MB, at ${growth.quarterS} s ${f1(quarterMB)} MB, at ${growth.seconds} s ${f1(endMB)} MB (${f0(growth.load.rps)} req/s)`,
+    },
+    {
+      name: `10 MB body streamed: A's RSS grows < ${limits.bigGrowthMaxMB} MB with ${scenarios.find((s) => s.id === 'big')?.connections ?? '?'} callers`,
+      pass: bigGrowth.growth / MB < limits.bigGrowthMaxMB,
+      detail: `the same A after the GET run, peak during minus before: +${f1(bigGrowth.growth / MB)} MB`,
+    },
+  );
+  const startToReadyMedianMs = median([...startToReadyMs]);
   checks.push({
     name: `start to ready < ${limits.startToReadyMaxMs} ms`,
     pass: startToReadyMedianMs < limits.startToReadyMaxMs,
-    detail: `median ${startToReadyMedianMs.toFixed(0)} ms (${startToReadyMs.map((v) => v.toFixed(0)).join(', ')})`,
+    detail: `median ${f0(startToReadyMedianMs)} ms (${startToReadyMs.map(f0).join(', ')})`,
   });
-  const bad = cells.filter((c) => c.load.non2xx > 0 || c.load.errors > 0);
+  const runs = [
+    ...cells.map((c) => ({ what: `r${c.round} ${c.scenario} ${c.target}`, load: c.load })),
+    { what: 'growth run', load: growth.load },
+    { what: '10 MB growth run', load: bigGrowth.load },
+  ];
+  const bad = runs.filter((r) => r.load.non2xx > 0 || r.load.errors > 0);
   checks.push({
-    name: 'every answer 2xx, no connection errors (the numbers are valid)',
+    name: 'every answer 2xx, no socket errors (otherwise the numbers mean nothing)',
     pass: bad.length === 0,
-    detail:
-      bad.length === 0
-        ? `${cells.reduce((n, c) => n + c.load.ok, 0)} answers`
-        : bad.map((c) => `r${c.round} ${c.scenario} ${c.target}: statuses ${JSON.stringify(c.load.statuses)}, ${c.load.errors} errors`).join('; '),
+    detail: bad.length === 0 ? `${runs.reduce((n, r) => n + r.load.requests, 0)} answers` : bad.map((r) => `${r.what}: ${r.load.non2xx} non-2xx, ${r.load.errors} errors`).join('; '),
   });
-  return { rows, ratios, startToReadyMedianMs, bigGrowthMB, freshGrowthMB, checks };
+  return { rows, ratios, startToReadyMedianMs, growth, bigGrowth, checks };
 }
