@@ -49,4 +49,4 @@ ENTRYPOINT ["/usr/bin/tini", "--"]
 # What `npm start` runs. V8's semi-spaces capped at 8 MiB (default 16): the same throughput, less young garbage
 # promoted under load. Capping the old space as well (--max-old-space-size=256) brought RSS under load from ~200 to
 # ~140 MB but cost 20-60 % more CPU per request in `npm run bench`, so it is left to the operator.
-CMD ["node", "--max-semi-space-size=8", "--heap-growing-percent=20", "--import", "./dist/tracing/register.js", "dist/server.js"]
+CMD ["node", "--max-semi-space-size=8", "--heap-growing-percent=100", "--import", "./dist/tracing/register.js", "dist/server.js"]
