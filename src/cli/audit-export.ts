@@ -3,23 +3,18 @@
  * one JSON object a line. A write's intent line is exported only when no outcome line with its requestId exists
  * (the write's outcome was never recorded: the gateway stopped while it was in flight).
  */
-import { parseArgs } from 'node:util';
 import { ocsfApiActivity } from '../audit/ocsf.js';
 import { matches, readRecords } from '../audit/records.js';
-import { EXIT_OK, EXIT_USAGE, parseArgsMessage, type CliIo } from './io.js';
+import { EXIT_OK, parseCommand, usageFailure, type CliIo } from './io.js';
 import { recordFilterOf, recordFilterOptions } from './record-filter-options.js';
 
 export const auditExportUsage =
   'usage: vtgw audit export --format ocsf [--user NAME] [--client ID] [--operation OP] [--outcome OUTCOME] [--since ISO-TIME] [--until ISO-TIME] <file|directory>...';
 
 export function main(argv: string[], io: CliIo): number {
-  const usageError = (message: string): number => {
-    io.stderr.write(`${message}\n${auditExportUsage}\n`);
-    return EXIT_USAGE;
-  };
-  let parsed;
-  try {
-    parsed = parseArgs({
+  const usageError = (message: string): number => usageFailure(io, auditExportUsage, message);
+  const parsed = parseCommand(
+    {
       args: argv,
       strict: true,
       allowPositionals: true,
@@ -28,15 +23,12 @@ export function main(argv: string[], io: CliIo): number {
         ...recordFilterOptions,
         help: { type: 'boolean', short: 'h' },
       },
-    });
-  } catch (err) {
-    return usageError(parseArgsMessage(err));
-  }
+    },
+    auditExportUsage,
+    io,
+  );
+  if (typeof parsed === 'number') return parsed;
   const { values, positionals } = parsed;
-  if (values.help === true) {
-    io.stdout.write(`${auditExportUsage}\n`);
-    return EXIT_OK;
-  }
   if (values.format !== 'ocsf') return usageError(`--format must be ocsf${values.format === undefined ? '' : `, not ${values.format}`}`);
   if (positionals.length === 0) return usageError('no file given');
   const filter = recordFilterOf(values);

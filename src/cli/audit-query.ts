@@ -4,22 +4,17 @@
  * by username or email. Each PATH is a series (directory or live file) or any file holding audit lines; several
  * (one per replica) are merged into one timeline by time, each replica's lines kept in their own order.
  */
-import { parseArgs } from 'node:util';
 import { matches, mergedRecords } from '../audit/records.js';
-import { EXIT_OK, EXIT_USAGE, parseArgsMessage, type CliIo } from './io.js';
+import { EXIT_OK, parseCommand, usageFailure, type CliIo } from './io.js';
 import { recordFilterOf, recordFilterOptions } from './record-filter-options.js';
 
 export const auditQueryUsage =
   'usage: vtgw audit query [--user NAME] [--client ID] [--operation OP] [--outcome OUTCOME] [--since ISO-TIME] [--until ISO-TIME] <file|directory>...';
 
 export function main(argv: string[], io: CliIo): number {
-  const usageError = (message: string): number => {
-    io.stderr.write(`${message}\n${auditQueryUsage}\n`);
-    return EXIT_USAGE;
-  };
-  let parsed;
-  try {
-    parsed = parseArgs({
+  const usageError = (message: string): number => usageFailure(io, auditQueryUsage, message);
+  const parsed = parseCommand(
+    {
       args: argv,
       strict: true,
       allowPositionals: true,
@@ -27,15 +22,12 @@ export function main(argv: string[], io: CliIo): number {
         ...recordFilterOptions,
         help: { type: 'boolean', short: 'h' },
       },
-    });
-  } catch (err) {
-    return usageError(parseArgsMessage(err));
-  }
+    },
+    auditQueryUsage,
+    io,
+  );
+  if (typeof parsed === 'number') return parsed;
   const { values, positionals } = parsed;
-  if (values.help === true) {
-    io.stdout.write(`${auditQueryUsage}\n`);
-    return EXIT_OK;
-  }
   if (positionals.length === 0) return usageError('no file given');
   const filter = recordFilterOf(values);
   if (typeof filter === 'string') return usageError(filter);

@@ -10,26 +10,21 @@
  * Prints `OK: N lines in M files, chain intact` (exit 0) or `BROKEN: <file>:<line>: <reason>` (exit 1; line 0: the
  * file could not be read). Bad usage: exit 2.
  */
-import { parseArgs } from 'node:util';
 import { chainOrder, retentionStart, seriesOf } from '../audit/series.js';
 import { isChainHash } from '../audit/line.js';
 import { readPublicKey } from '../audit/checkpoint.js';
 import { checkpointsBeside, verifyWithCheckpoints } from '../audit/verify-checkpoints.js';
 import { ANY_START, verifyAuditFiles, type VerifyOptions } from '../audit/verify.js';
-import { EXIT_FINDING, EXIT_OK, EXIT_USAGE, parseArgsMessage, type CliIo } from './io.js';
+import { EXIT_FINDING, EXIT_OK, parseCommand, usageFailure, type CliIo } from './io.js';
 
 export const auditVerifyUsage =
   'usage: vtgw audit verify [--start-hash=<64 hex digits>|any] <file|directory>...\n' +
   '       vtgw audit verify --public-key PUB.pem [--checkpoints PATH] <live file|directory>...';
 
 export function main(argv: string[], io: CliIo): number {
-  const usageError = (message: string): number => {
-    io.stderr.write(`${message}\n${auditVerifyUsage}\n`);
-    return EXIT_USAGE;
-  };
-  let parsed;
-  try {
-    parsed = parseArgs({
+  const usageError = (message: string): number => usageFailure(io, auditVerifyUsage, message);
+  const parsed = parseCommand(
+    {
       args: argv,
       strict: true,
       allowPositionals: true,
@@ -39,15 +34,12 @@ export function main(argv: string[], io: CliIo): number {
         checkpoints: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
-    });
-  } catch (err) {
-    return usageError(parseArgsMessage(err));
-  }
+    },
+    auditVerifyUsage,
+    io,
+  );
+  if (typeof parsed === 'number') return parsed;
   const { values, positionals: paths } = parsed;
-  if (values.help === true) {
-    io.stdout.write(`${auditVerifyUsage}\n`);
-    return EXIT_OK;
-  }
   const options: VerifyOptions = {};
   const startHash = values['start-hash'];
   if (startHash !== undefined) {
