@@ -20,6 +20,7 @@
  * has GENESIS_HASH (64 zeros).
  */
 import { hash } from 'node:crypto';
+import fastJson from 'fast-json-stringify';
 import type { AuditEntry } from './audit-entry.js';
 
 export const GENESIS_HASH = '0'.repeat(64);
@@ -41,35 +42,44 @@ export function isChainHash(value: unknown): value is string {
   return typeof value === 'string' && HASH_PATTERN.test(value);
 }
 
+const text = { type: 'string' } as const;
+const textOrNull = { type: ['string', 'null'] } as const;
+const numberOrNull = { type: ['number', 'null'] } as const;
+
+/** The members of a line in reading order: time first, then who and what. */
+const ENTRY_MEMBERS = {
+  time: text,
+  requestId: text,
+  channel: text,
+  clientId: textOrNull,
+  clientIp: text,
+  operation: textOrNull,
+  method: text,
+  path: text,
+  targets: { type: 'object', additionalProperties: text },
+  people: { type: 'array', items: { type: 'object', properties: { username: textOrNull, email: textOrNull }, required: ['username', 'email'] } },
+  cut: {
+    type: 'object',
+    additionalProperties: { type: 'object', properties: { bytes: { type: 'number' }, sha256: text }, required: ['bytes', 'sha256'] },
+  },
+  outcome: text,
+  status: { type: 'number' },
+  upstreamStatus: numberOrNull,
+  errorCode: textOrNull,
+  gatewayCode: text,
+  durationMs: { type: 'number' },
+  upstreamMs: numberOrNull,
+  keyFingerprint: text,
+  change: { type: 'object', additionalProperties: true },
+  bodySha256: text,
+} as const satisfies Record<keyof AuditEntry, unknown>;
+
 /**
- * The entry's fields as one JSON object in reading order: time first, then who and what. JSON.stringify escapes
- * lone surrogates, so a line always is valid UTF-8 and reads back to what was hashed.
+ * The entry's fields as one JSON object in reading order, byte for byte what JSON.stringify writes (absent members
+ * left out, lone surrogates escaped, so a line always is valid UTF-8 and reads back to what was hashed), compiled
+ * once by fast-json-stringify: JSON.stringify of the ordered copy took twice as long on every request.
  */
-export function entryJson(entry: AuditEntry): string {
-  return JSON.stringify({
-    time: entry.time,
-    requestId: entry.requestId,
-    channel: entry.channel,
-    clientId: entry.clientId,
-    clientIp: entry.clientIp,
-    operation: entry.operation,
-    method: entry.method,
-    path: entry.path,
-    targets: entry.targets,
-    people: entry.people,
-    cut: entry.cut,
-    outcome: entry.outcome,
-    status: entry.status,
-    upstreamStatus: entry.upstreamStatus,
-    errorCode: entry.errorCode,
-    gatewayCode: entry.gatewayCode,
-    durationMs: entry.durationMs,
-    upstreamMs: entry.upstreamMs,
-    keyFingerprint: entry.keyFingerprint,
-    change: entry.change,
-    bodySha256: entry.bodySha256,
-  } satisfies Record<keyof AuditEntry, unknown>);
-}
+export const entryJson: (entry: AuditEntry) => string = fastJson({ type: 'object', properties: ENTRY_MEMBERS });
 
 /**
  * The line (newline-terminated) of an entry whose fields are `fields` (from entryJson), chained to `link`, and its

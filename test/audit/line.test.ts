@@ -31,6 +31,10 @@ const entry: fc.Arbitrary<AuditEntry> = fc.record(
     errorCode: fc.option(text),
     durationMs: fc.double({ min: 0, max: 1e6, noNaN: true }),
     upstreamMs: fc.option(fc.double({ min: 0, max: 1e6, noNaN: true })),
+    people: fc.array(fc.record({ username: fc.option(text), email: fc.option(text) }), { maxLength: 3 }),
+    cut: fc.dictionary(key, fc.record({ bytes: fc.nat(), sha256: fc.stringMatching(/^[0-9a-f]{64}$/) }), { maxKeys: 2 }),
+    gatewayCode: text,
+    keyFingerprint: text,
   },
   { requiredKeys: ['time', 'requestId', 'channel', 'clientId', 'clientIp', 'operation', 'method', 'path', 'targets', 'outcome', 'status', 'upstreamStatus', 'errorCode', 'durationMs', 'upstreamMs'] },
 );
@@ -52,6 +56,20 @@ t.test('any entry: one line, read back as the entry plus its chain fields, its h
     }),
     { seed: 20261124, numRuns: 1000 },
   );
+});
+
+t.test('any entry: its fields are byte for byte what JSON.stringify writes of its members in reading order', async (t) => {
+  const inReadingOrder = (e: AuditEntry): Record<keyof AuditEntry, unknown> => ({
+    time: e.time, requestId: e.requestId, channel: e.channel, clientId: e.clientId, clientIp: e.clientIp, operation: e.operation,
+    method: e.method, path: e.path, targets: e.targets, people: e.people, cut: e.cut, outcome: e.outcome, status: e.status,
+    upstreamStatus: e.upstreamStatus, errorCode: e.errorCode, gatewayCode: e.gatewayCode, durationMs: e.durationMs,
+    upstreamMs: e.upstreamMs, keyFingerprint: e.keyFingerprint, change: e.change, bodySha256: e.bodySha256,
+  });
+  fc.assert(
+    fc.property(entry, (e) => entryJson(e) === JSON.stringify(inReadingOrder(e))),
+    { seed: 20261202, numRuns: 2000 },
+  );
+  t.pass('2000 entries, lone surrogates, control characters and "__proto__" keys among them');
 });
 
 t.test('a line reads in a fixed order: time first, then who and what, the chain fields last', async (t) => {
