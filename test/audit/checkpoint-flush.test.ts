@@ -2,6 +2,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import * as fs from 'node:fs';
 import { join } from 'node:path';
 import t from 'tap';
+import type * as CheckpointerModule from '../../src/audit/checkpointer.js';
 import { chainLine, type ChainLink } from '../../src/audit/line.js';
 
 const { privateKey } = generateKeyPairSync('ed25519');
@@ -18,7 +19,7 @@ function chained(n: number, link: ChainLink): { lines: string[]; link: ChainLink
 
 t.test('checkpoints while serving reach the disk without stalling the event loop; the last one at shutdown is waited for', async (t) => {
   const flushes: { how: 'beside the loop' | 'blocking'; settled: boolean }[] = [];
-  const { Checkpointer } = await t.mockImport<typeof import('../../src/audit/checkpointer.js')>('../../src/audit/checkpointer.js', {
+  const { Checkpointer } = await t.mockImport<typeof CheckpointerModule>('../../src/audit/checkpointer.js', {
     'node:fs': {
       ...fs,
       fsyncSync: (fd: number) => {
