@@ -11,6 +11,7 @@ import errorsPlugin from './errors-plugin.js';
 import { badRequest, toGatewayError } from './framework-errors.js';
 import hygienePlugin from './hygiene-plugin.js';
 import { registerJsonBody } from './json-body.js';
+import { lazyChildLogger } from './lazy-request-logger.js';
 import { requestIdFor } from './request-id.js';
 
 export interface ChannelServerOptions {
@@ -33,6 +34,7 @@ export async function buildChannelServer(core: Core, opts: ChannelServerOptions)
   const app = Fastify({
     ...(opts.logger === false ? { logger: false } : { loggerInstance: opts.logger }),
     logController: new LogController({ disableRequestLogging: true }),
+    childLoggerFactory: lazyChildLogger,
     genReqId: requestIdFor,
     exposeHeadRoutes: false,
     return503OnClosing: false,
