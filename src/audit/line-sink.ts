@@ -3,7 +3,7 @@
  * and says where the chain goes on when it is (re)opened. Built in: a rotating file (rotating-file.ts) and stdout
  * (below), both through SyncAppender, which returns only once the bytes are in the kernel.
  */
-import { closeSync, existsSync, fstatSync, ftruncateSync, openSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { close, closeSync, existsSync, fstatSync, fsync, ftruncateSync, openSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { pino } from 'pino';
 import { chainFields, GENESIS_HASH, isChainHash, splitLine, type ChainLink } from './line.js';
 
@@ -170,6 +170,19 @@ export class SyncAppender {
       }
     }
     if (this.ownsFd) closeSync(this.fd);
+  }
+
+  /**
+   * Closes without waiting for the disk, for a file the log has finished with while serving (rotation): every byte is
+   * in the kernel already, and the flush to disk runs in the thread pool before the descriptor is closed. close()
+   * would fsync on the event loop, stalling every request in flight until up to a whole file reached the disk.
+   */
+  closeInBackground(): void {
+    if (this.closed) return;
+    this.closed = true;
+    if (!this.ownsFd) return;
+    const fd = this.fd;
+    fsync(fd, () => close(fd, () => {}));
   }
 
   /** Set by the 'error' listener during write(); a method call so that TypeScript does not keep the earlier narrowing. */

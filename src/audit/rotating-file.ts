@@ -172,7 +172,7 @@ export class RotatingFile implements LineSink {
   /** Renames the live file to the next rotated name and opens a new one; the chain simply goes on in it. */
   private rotate(current: SyncAppender): SyncAppender {
     this.appender = null;
-    current.close();
+    current.closeInBackground();
     try {
       const rotatedPath = nextRotatedPath(this.name);
       renameSync(this.name, rotatedPath);
