@@ -1,5 +1,5 @@
 import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AuditEntry } from '../../../src/audit/audit-entry.js';
@@ -45,7 +45,9 @@ export function seriesIn(dir: string, live = 'audit.log'): string[] {
   const rotated = readdirSync(dir)
     .filter((name) => name.startsWith(`${live}.`) && /\.\d+$/.test(name))
     .sort();
-  return [...rotated, live].map((name) => join(dir, name));
+  // A crash between renaming the live file and opening the next one leaves no live file: the series ends before it.
+  const files = existsSync(join(dir, live)) || rotated.length === 0 ? [...rotated, live] : rotated;
+  return files.map((name) => join(dir, name));
 }
 
 /** The file's lines without the empty string after the final newline. */
