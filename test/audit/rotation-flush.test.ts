@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import t from 'tap';
 import { AuditLog } from '../../src/audit/audit-log.js';
 import { verifyAuditFiles } from '../../src/audit/verify.js';
-import { seriesIn } from './.fixtures/audit-files.js';
+import { sampleEntry, seriesIn } from './.fixtures/audit-files.js';
 
 t.test('a rotation while serving does not wait for the finished file to reach the disk; closing the log does', async (t) => {
   const flushes: { how: 'beside the loop' | 'blocking'; settled: boolean }[] = [];
@@ -34,24 +34,7 @@ t.test('a rotation while serving does not wait for the finished file to reach th
   });
   const dir = t.testdir();
   const log = AuditLog.open({ path: join(dir, 'audit.log'), maxBytes: 2000 });
-  const entry = (i: number) => ({
-    time: '2026-12-02T07:00:00.000Z',
-    requestId: `r${i}`,
-    channel: 'rest' as const,
-    clientId: 'svc',
-    clientIp: '10.0.0.1',
-    operation: 'listGroupUsers',
-    method: 'GET',
-    path: '/v1/groups/g/relationships/users',
-    targets: { group: 'g' },
-    outcome: 'ok' as const,
-    status: 200,
-    upstreamStatus: 200,
-    errorCode: null,
-    durationMs: 1,
-    upstreamMs: 1,
-  });
-  for (let i = 0; i < 20; i++) log.write(entry(i));
+  for (let i = 0; i < 20; i++) log.write(sampleEntry(i));
   const rotated = seriesIn(dir).length - 1;
   t.ok(rotated >= 3, `${rotated} rotations`);
   t.same(flushes.filter((f) => f.how === 'blocking'), [], 'no fsync on the event loop while lines were written');
