@@ -165,8 +165,18 @@ export class Checkpointer {
   close(): void {
     clearInterval(this.timer);
     if (this.dirty) this.checkpoint('shutdown');
+    else if (this.fd !== null) this.flushQuietly(this.fd);
     if (this.fd !== null) closeSync(this.fd);
     this.fd = null;
+  }
+
+  /** The last checkpoint may still be on its way to the disk beside the loop: at close it is waited for. */
+  private flushQuietly(fd: number): void {
+    try {
+      fsyncSync(fd);
+    } catch (err) {
+      this.warnFailed(err);
+    }
   }
 
   /** Signs and stores a checkpoint of the chain as it stands; a failure is warned about, never thrown at a writer. */

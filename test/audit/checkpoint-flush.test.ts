@@ -56,4 +56,13 @@ t.test('checkpoints while serving reach the disk without stalling the event loop
   checkpointer.appended(more.lines);
   checkpointer.close();
   t.equal(flushes.at(-1)?.how, 'blocking', 'the shutdown checkpoint is on disk before close() returns');
+
+  const clean = new Checkpointer(live, { key: privateKey, everyLines: 1 });
+  clean.open();
+  const last = chained(1, more.link);
+  fs.appendFileSync(live, last.lines.join(''));
+  clean.appended(last.lines);
+  t.equal(flushes.at(-1)?.how, 'beside the loop', 'a checkpoint by lines, flushed beside the loop');
+  clean.close();
+  t.equal(flushes.at(-1)?.how, 'blocking', 'nothing left to sign at close: that last checkpoint is still on disk before close() returns');
 });
