@@ -2,8 +2,9 @@ import { generateKeyPairSync } from 'node:crypto';
 import * as fs from 'node:fs';
 import { join } from 'node:path';
 import t from 'tap';
-import type * as CheckpointerModule from '../../src/audit/checkpointer.js';
+import { Checkpointer } from '../../src/audit/checkpointer.js';
 import { chainLine, type ChainLink } from '../../src/audit/line.js';
+import { spyOnFlushes } from './.fixtures/fsync-spy.js';
 
 const { privateKey } = generateKeyPairSync('ed25519');
 
@@ -18,24 +19,7 @@ function chained(n: number, link: ChainLink): { lines: string[]; link: ChainLink
 }
 
 t.test('checkpoints while serving reach the disk without stalling the event loop; the last one at shutdown is waited for', async (t) => {
-  const flushes: { how: 'beside the loop' | 'blocking'; settled: boolean }[] = [];
-  const { Checkpointer } = await t.mockImport<typeof CheckpointerModule>('../../src/audit/checkpointer.js', {
-    'node:fs': {
-      ...fs,
-      fsyncSync: (fd: number) => {
-        flushes.push({ how: 'blocking', settled: true });
-        fs.fsyncSync(fd);
-      },
-      fsync: (fd: number, done: (err: NodeJS.ErrnoException | null) => void) => {
-        const flush = { how: 'beside the loop' as const, settled: false };
-        flushes.push(flush);
-        fs.fsync(fd, (err) => {
-          flush.settled = true;
-          done(err);
-        });
-      },
-    },
-  });
+  const flushes = spyOnFlushes(t);
   const dir = t.testdir();
   const live = join(dir, 'audit.log');
   fs.writeFileSync(live, '');
