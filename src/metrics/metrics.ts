@@ -10,11 +10,16 @@ const DURATION_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 1
 class DeferredCounts<T extends string> {
   private readonly pending = new Map<string, { labels: LabelValues<T>; count: number }>();
 
-  /** One more of the label set that `key` names uniquely; `labels` is kept the first time the key is seen. */
-  add(key: string, labels: LabelValues<T>): void {
+  /** One more of the label set that `key` names uniquely; false when the key is new (then `begin` it). */
+  increment(key: string): boolean {
     const known = this.pending.get(key);
-    if (known === undefined) this.pending.set(key, { labels, count: 1 });
-    else known.count++;
+    if (known !== undefined) known.count++;
+    return known !== undefined;
+  }
+
+  /** The first of a label set: its labels are built only now, not on every request. */
+  begin(key: string, labels: LabelValues<T>): void {
+    this.pending.set(key, { labels, count: 1 });
   }
 
   drainInto(counter: Counter<T>): void {
@@ -32,13 +37,15 @@ class HistogramChildren<T extends string> {
 
   constructor(private readonly histogram: Histogram<T>) {}
 
-  observe(key: string, labels: LabelValues<T>, value: number): void {
-    let child = this.children.get(key);
-    if (child === undefined) {
-      child = this.histogram.labels(labels);
-      this.children.set(key, child);
-    }
-    child.observe(value);
+  get(key: string): { observe(value: number): void } | undefined {
+    return this.children.get(key);
+  }
+
+  /** The child of a label set seen for the first time: its labels are built only now, not on every request. */
+  bind(key: string, labels: LabelValues<T>): { observe(value: number): void } {
+    const child = this.histogram.labels(labels);
+    this.children.set(key, child);
+    return child;
   }
 }
 
@@ -127,16 +134,17 @@ export class GatewayMetrics {
     const client = entry.clientId ?? 'anonymous';
     const gatewayCode = entry.gatewayCode ?? 'none';
     // Client ids are unique and none holds a newline (clients-file.ts), so the key names one label set.
-    this.requestCounts.add(`${operation}\n${entry.status}\n${client}\n${entry.channel}\n${entry.outcome}\n${gatewayCode}`, {
-      operation,
-      status: entry.status,
-      client,
-      channel: entry.channel,
-      outcome: entry.outcome,
-      gateway_code: gatewayCode,
-    });
-    this.durations.observe(`${operation}\n${entry.channel}`, { operation, channel: entry.channel }, entry.durationMs / 1000);
-    if (entry.upstreamMs !== null) this.upstreamDurations.observe(operation, { operation }, entry.upstreamMs / 1000);
+    const key = `${operation}\n${entry.status}\n${client}\n${entry.channel}\n${entry.outcome}\n${gatewayCode}`;
+    if (!this.requestCounts.increment(key)) {
+      this.requestCounts.begin(key, { operation, status: entry.status, client, channel: entry.channel, outcome: entry.outcome, gateway_code: gatewayCode });
+    }
+    const durationKey = `${operation}\n${entry.channel}`;
+    const duration = this.durations.get(durationKey) ?? this.durations.bind(durationKey, { operation, channel: entry.channel });
+    duration.observe(entry.durationMs / 1000);
+    if (entry.upstreamMs !== null) {
+      const upstream = this.upstreamDurations.get(operation) ?? this.upstreamDurations.bind(operation, { operation });
+      upstream.observe(entry.upstreamMs / 1000);
+    }
     if (entry.outcome === 'limited') this.rateLimited.inc({ client: entry.clientId ?? 'anonymous' });
     const kind = upstreamErrorKind(entry);
     if (kind !== undefined) this.upstreamErrors.inc({ kind });
