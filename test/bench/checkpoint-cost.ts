@@ -19,7 +19,7 @@ import { INSTALL_HINT, missingPrograms } from './prerequisites.js';
 import { scenarios } from './scenarios.js';
 import { benchSettings } from './settings.js';
 import { median } from './stats.js';
-import { gatewayEnvironment, gatewayTarget, startGateway, type BenchSetup } from './targets.js';
+import { gatewayEnvironment, gatewayTarget, startGateway, virusTotalShapedKey, type BenchSetup } from './targets.js';
 
 const missing = missingPrograms();
 if (missing.length > 0) {
@@ -31,7 +31,7 @@ const workDir = mkdtempSync(join(tmpdir(), 'vtgw-checkpoint-bench-'));
 const token = mintToken();
 const signingKeyFile = join(workDir, 'audit-signing.key');
 writeFileSync(signingKeyFile, generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600 });
-const setup: BenchSetup = { vtKey: `bench-key-${token.slice(-16)}`, token, clientsFile: writeClientsFile(workDir, token, 'svc-bench'), signingKeyFile, workDir };
+const setup: BenchSetup = { vtKey: virusTotalShapedKey(), token, clientsFile: writeClientsFile(workDir, token, 'svc-bench'), signingKeyFile, workDir };
 const children: Child[] = [];
 try {
   const upstream = await startNginx(workDir, setup.vtKey);

@@ -30,7 +30,7 @@ import { benchSettings, LIMITS } from './settings.js';
 import { measureStartToReady } from './start-to-ready.js';
 import { MB } from './stats.js';
 import { summarize } from './summary.js';
-import { gatewayEnvironment, gatewayTarget, startGateway, startProxy, type BenchSetup, type Target } from './targets.js';
+import { gatewayEnvironment, gatewayTarget, startGateway, startProxy, virusTotalShapedKey, type BenchSetup, type Target } from './targets.js';
 
 const log = (line: string): void => {
   process.stderr.write(`${line}\n`);
@@ -74,7 +74,7 @@ async function main(): Promise<void> {
   const token = mintToken();
   const signingKeyFile = join(workDir, 'audit-signing.key');
   writeFileSync(signingKeyFile, generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600 });
-  const setup: BenchSetup = { vtKey: `bench-key-${token.slice(-16)}`, token, clientsFile: writeClientsFile(workDir, token, 'svc-bench'), signingKeyFile, workDir };
+  const setup: BenchSetup = { vtKey: virusTotalShapedKey(), token, clientsFile: writeClientsFile(workDir, token, 'svc-bench'), signingKeyFile, workDir };
   const children: Child[] = [];
   const closers: (() => Promise<void>)[] = [];
   try {
