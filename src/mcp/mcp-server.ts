@@ -1,4 +1,3 @@
-import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import type { FastifyBaseLogger, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { readCredentials } from '../access/credentials.js';
 import { originOf, pointingAtMetadata, protectedResourceMetadata, protectedResourcePath } from '../access/protected-resource.js';
@@ -6,7 +5,7 @@ import type { Core } from '../core/core.js';
 import { GatewayError } from '../errors.js';
 import { callOf, socketGone } from '../http/call-state.js';
 import { buildChannelServer } from '../http/channel-server.js';
-import { protocolServer } from './protocol-server.js';
+import { loadMcpSdk, type McpSdk } from './mcp-sdk.js';
 import { buildToolCatalog, type ToolCatalog } from './tool-catalog.js';
 
 const MCP_PATH = '/mcp';
@@ -15,7 +14,7 @@ const MCP_PATH = '/mcp';
  * Stateless Streamable HTTP: every POST gets its own protocol server and transport, answers in plain JSON and is
  * forgotten, so the gateway keeps no session state and any replica can serve any request.
  */
-async function serveMcpPost(request: FastifyRequest, reply: FastifyReply, core: Core, tools: ToolCatalog): Promise<void> {
+async function serveMcpPost(request: FastifyRequest, reply: FastifyReply, core: Core, tools: ToolCatalog, sdk: McpSdk): Promise<void> {
   const client = callOf(request).client;
   if (client === null) throw new GatewayError('GW_ERR_AUTH_REQUIRED', 'Not authenticated');
   let calls = 0;
@@ -26,8 +25,8 @@ async function serveMcpPost(request: FastifyRequest, reply: FastifyReply, core: 
     nextRequestId: () => `${request.id}:${++calls}`,
     callerGone: () => socketGone(request.raw.socket),
   };
-  const server = protocolServer(caller, core, tools);
-  const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
+  const server = sdk.protocolServer(caller, core, tools);
+  const transport = new sdk.Transport({ sessionIdGenerator: undefined, enableJsonResponse: true });
   // The transport writes to the raw response; the headers set so far (request id, nosniff, no-store) go with it.
   for (const [name, value] of Object.entries(reply.getHeaders())) if (value !== undefined) reply.raw.setHeader(name, value);
   reply.hijack();
@@ -44,10 +43,25 @@ async function serveMcpPost(request: FastifyRequest, reply: FastifyReply, core: 
   }
 }
 
+export interface McpAppOptions {
+  logger: FastifyBaseLogger | false;
+  /** Loads the SDK when the first MCP request needs it (default `loadMcpSdk`); a failed load is tried again next time. */
+  loadSdk?: () => Promise<McpSdk>;
+}
+
 /** The MCP face of the gateway (not listening): POST /mcp, tools generated from the catalog, the core shared with REST. */
-export async function buildMcpApp(core: Core, opts: { logger: FastifyBaseLogger | false }): Promise<FastifyInstance> {
+export async function buildMcpApp(core: Core, opts: McpAppOptions): Promise<FastifyInstance> {
   const app = await buildChannelServer(core, { channel: 'mcp', logger: opts.logger, unaudited: [] });
   const tools = buildToolCatalog(core.operations);
+  const load = opts.loadSdk ?? loadMcpSdk;
+  let loading: Promise<McpSdk> | undefined;
+  const sdk = (): Promise<McpSdk> => {
+    loading ??= load().catch((err: unknown) => {
+      loading = undefined;
+      throw err;
+    });
+    return loading;
+  };
   const { oidcIssuer } = core.config;
   if (oidcIssuer !== undefined) {
     app.get(protectedResourcePath, { config: { unaudited: true } }, async (request) =>
@@ -63,7 +77,7 @@ export async function buildMcpApp(core: Core, opts: { logger: FastifyBaseLogger 
         throw pointingAtMetadata(err, `${originOf(request.protocol, request.host)}${protectedResourcePath}`);
       }
     });
-    scope.post(MCP_PATH, (request, reply) => serveMcpPost(request, reply, core, tools));
+    scope.post(MCP_PATH, async (request, reply) => serveMcpPost(request, reply, core, tools, await sdk()));
     scope.route({
       method: ['GET', 'DELETE'],
       url: MCP_PATH,

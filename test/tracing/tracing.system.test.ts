@@ -20,7 +20,7 @@ const CLIENT_ID = 'svc-traced';
 const GROUP = 'secret-group-7f3a';
 const CALLER_TRACE = '4bf92f3577b34da6a3ce929d0e0e4736';
 const CALLER_SPAN = '00f067aa0ba902b7';
-const recordImports = fileURLToPath(new URL('./fixtures/record-imports.mjs', import.meta.url));
+const recordImports = fileURLToPath(new URL('../helpers/record-imports.mjs', import.meta.url));
 
 const built = buildGatewayInto(mkdtempSync(join(tmpdir(), 'vtgw-tracing-')));
 t.teardown(() => rmSync(built, { recursive: true, force: true }));
