@@ -8,9 +8,9 @@ export interface McpSdk {
 }
 
 /**
- * Loads the MCP SDK and the protocol server built on it. The SDK, with zod and Node's fetch classes that it brings
- * in, is about 10 MB of live heap that every full collection marks: a gateway whose MCP channel is not called does
- * not carry it, and one whose channel is called loads it once, with its first MCP request.
+ * Loads the MCP SDK and the protocol server built on it. The SDK with the zod it brings in is about 10 MB of live
+ * heap that every full collection marks: a gateway whose MCP channel is not called does not carry it, and one whose
+ * channel is called loads it once, with its first MCP request.
  */
 export async function loadMcpSdk(): Promise<McpSdk> {
   const [{ StreamableHTTPServerTransport }, { protocolServer }] = await Promise.all([
