@@ -1,13 +1,10 @@
 import t from 'tap';
 import { ADMIN_TOKEN, bearer } from '../helpers/gateway.js';
-import { startMcpStack } from './fixtures/mcp-stack.js';
-
-const MCP_HEADERS = { 'content-type': 'application/json', accept: 'application/json, text/event-stream' };
-const toolsList = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list', params: {} });
+import { MCP_HEADERS, startMcpStack, TOOLS_LIST } from './fixtures/mcp-stack.js';
 
 t.test('HTTP face of POST /mcp', async (t) => {
   const stack = await startMcpStack(t);
-  const post = (headers: Record<string, string>, body = toolsList) => fetch(stack.url, { method: 'POST', headers: { ...MCP_HEADERS, ...headers }, body });
+  const post = (headers: Record<string, string>, body = TOOLS_LIST) => fetch(stack.url, { method: 'POST', headers: { ...MCP_HEADERS, ...headers }, body });
 
   t.test('no token or a wrong one: 401 in VirusTotal error shape, before any MCP processing', async (t) => {
     for (const [headers, code] of [

@@ -8,10 +8,7 @@ import { replyJson, startFakeUpstream } from '../helpers/fake-upstream.js';
 import { spawnGateway } from '../helpers/gateway-process.js';
 import { ADMIN_TOKEN, bearer } from '../helpers/gateway.js';
 import { freePort } from '../helpers/redis.js';
-import { startMcpStack } from './fixtures/mcp-stack.js';
-
-const MCP_HEADERS = { 'content-type': 'application/json', accept: 'application/json, text/event-stream' };
-const toolsList = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list', params: {} });
+import { MCP_HEADERS, startMcpStack, TOOLS_LIST } from './fixtures/mcp-stack.js';
 
 /** The real loader, counted. */
 function countedLoader(failFirst = false): { load: () => Promise<McpSdk>; count: () => number } {
@@ -29,7 +26,7 @@ function countedLoader(failFirst = false): { load: () => Promise<McpSdk>; count:
 t.test('the MCP SDK is loaded by the first request that needs it, and only once', async (t) => {
   const loader = countedLoader();
   const stack = await startMcpStack(t, { loadSdk: loader.load });
-  const post = (headers: Record<string, string>) => fetch(stack.url, { method: 'POST', headers: { ...MCP_HEADERS, ...headers }, body: toolsList });
+  const post = (headers: Record<string, string>) => fetch(stack.url, { method: 'POST', headers: { ...MCP_HEADERS, ...headers }, body: TOOLS_LIST });
   t.equal(loader.count(), 0, 'not while the channel is built');
 
   t.equal((await fetch(stack.url, { headers: bearer(ADMIN_TOKEN) })).status, 405, 'a GET probe is answered');
@@ -51,7 +48,7 @@ t.test('the MCP SDK is loaded by the first request that needs it, and only once'
 t.test("an SDK that fails to load: 500 in VirusTotal's shape, on the record, and the next request tries again", async (t) => {
   const loader = countedLoader(true);
   const stack = await startMcpStack(t, { loadSdk: loader.load });
-  const res = await fetch(stack.url, { method: 'POST', headers: { ...MCP_HEADERS, ...bearer(ADMIN_TOKEN) }, body: toolsList });
+  const res = await fetch(stack.url, { method: 'POST', headers: { ...MCP_HEADERS, ...bearer(ADMIN_TOKEN) }, body: TOOLS_LIST });
   t.equal(res.status, 500);
   const body = (await res.json()) as { error: { code: string; message: string } };
   t.equal(body.error.code, 'InternalError');
@@ -93,7 +90,7 @@ t.test('the gateway process loads no module of the MCP SDK until its MCP channel
   t.ok(readFileSync(imports, 'utf8').includes('/src/mcp/mcp-server.ts'), 'the recording saw the MCP channel built');
   t.same(sdkModules(), [], 'ready and serving REST without the SDK');
 
-  const mcp = await fetch(`http://127.0.0.1:${mcpPort}/mcp`, { method: 'POST', headers: { ...MCP_HEADERS, ...bearer(token) }, body: toolsList });
+  const mcp = await fetch(`http://127.0.0.1:${mcpPort}/mcp`, { method: 'POST', headers: { ...MCP_HEADERS, ...bearer(token) }, body: TOOLS_LIST });
   t.equal(mcp.status, 200, 'the first MCP request is served');
   t.ok(((await mcp.json()) as { result: { tools: unknown[] } }).result.tools.length > 0);
   t.not(sdkModules().length, 0, 'and it loaded the SDK');
