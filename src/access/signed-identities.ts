@@ -2,8 +2,8 @@ import type { Logger } from 'pino';
 import { Counter, Gauge, type Registry } from 'prom-client';
 import type { GatewayConfig } from '../config.js';
 import type { ClientRegistry } from '../security/client-registry.js';
-import { createJwtClients, type JwtClients } from './jwt-clients.js';
-import { RemoteKeySet } from './key-set.js';
+import type { JwtClients } from './jwt-clients.js';
+import type { RemoteKeySet } from './key-set.js';
 
 /** The ways in by signed token that the configuration turns on, and how their key sets are doing. */
 export interface SignedIdentities {
@@ -75,7 +75,8 @@ function sourcesOf(config: IdentityConfig): Source[] {
   return sources;
 }
 
-export function createSignedIdentities(config: IdentityConfig, registry: ClientRegistry, metricsRegistry: Registry, log: Logger): SignedIdentities {
+/** The ways in by signed token that `config` turns on. jose and the key sets are loaded only when one is. */
+export async function createSignedIdentities(config: IdentityConfig, registry: ClientRegistry, metricsRegistry: Registry, log: Logger): Promise<SignedIdentities> {
   const sources = sourcesOf(config);
   const fetches = new Counter({
     name: 'vtgw_identity_key_fetches_total',
@@ -109,6 +110,8 @@ export function createSignedIdentities(config: IdentityConfig, registry: ClientR
       return notes;
     },
   };
+  if (sources.length === 0) return identities;
+  const [{ RemoteKeySet }, { createJwtClients }] = await Promise.all([import('./key-set.js'), import('./jwt-clients.js')]);
   for (const source of sources) {
     const keys = new RemoteKeySet({
       issuer: source.issuer,

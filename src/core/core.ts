@@ -154,7 +154,7 @@ export async function createCore(config: RuntimeConfig, deps: CoreDeps): Promise
     auditLog.enqueue(gatewayEvent('keyRotated', { keyFingerprint: fingerprint }), auditEventDone);
     keyOwners.relookUp();
   });
-  const identities = createSignedIdentities(config, clients, metrics.registry, log);
+  const identities = await createSignedIdentities(config, clients, metrics.registry, log);
   const people = new PersonDirectory(groupUsersFetcher((path) => upstream.request({ method: 'GET', path, requestId: `audit-people-${Date.now()}` })), {
     refreshMs: config.auditPeopleRefreshSeconds * 1000,
     off: config.auditPeopleRefreshSeconds === 0,

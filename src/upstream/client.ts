@@ -1,6 +1,7 @@
 import type { HttpMethod } from '../catalog/operation.js';
 import type { Readable } from 'node:stream';
-import { Pool } from 'undici';
+import type { Dispatcher } from 'undici';
+import Pool from 'undici/lib/dispatcher/pool.js';
 import { GatewayError } from '../errors.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CircuitBreaker, type CircuitBreakerOptions, type CircuitState } from './circuit-breaker.js';
@@ -59,7 +60,7 @@ function firstValue(value: string | string[] | undefined): string | undefined {
  * breaker fails fast while VirusTotal keeps failing.
  */
 export class UpstreamClient {
-  private readonly pool: Pool;
+  private readonly pool: Dispatcher;
   private readonly basePath: string;
   private readonly keys: ApiKeySource;
 

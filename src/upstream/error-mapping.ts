@@ -1,4 +1,4 @@
-import { errors as undiciErrors } from 'undici';
+import undiciErrors from 'undici/lib/core/errors.js';
 import { GatewayError } from '../errors.js';
 
 /** Turns a failure before VirusTotal's response headers arrived into the gateway's own error. */

@@ -1,0 +1,65 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import t, { type Test } from 'tap';
+import { writeClientsFile } from '../helpers/clients-file.js';
+import { TEST_VT_KEY } from '../helpers/config.js';
+import { replyJson, startFakeUpstream } from '../helpers/fake-upstream.js';
+import { bearer } from '../helpers/gateway.js';
+import { spawnGateway } from '../helpers/gateway-process.js';
+import { startIdentityProvider } from '../helpers/identity-provider.js';
+
+const TOKEN = 'vtgw_start-modules-test-token-0000000000000000000000';
+const AUDIENCE = 'vt-access-gateway';
+
+/**
+ * What a gateway process resolves while it starts and serves one REST call, recorded by the import recorder: every
+ * module URL, one a line. Resident modules cost every request (V8 marks the whole live heap at each full collection)
+ * and every byte of RSS, so what is not configured must not be loaded.
+ */
+async function modulesOfAServedCall(t: Test, env: Record<string, string> = {}): Promise<string[]> {
+  const upstream = await startFakeUpstream(replyJson(200, { data: { id: 'g1', type: 'group' } }));
+  t.teardown(() => upstream.close());
+  const dir = t.testdir();
+  const imports = join(dir, 'imports.txt');
+  writeFileSync(imports, '');
+  const recordImports = new URL('../helpers/record-imports.mjs', import.meta.url).href;
+  const gateway = await spawnGateway(
+    {
+      VT_API_BASE_URL: upstream.baseUrl,
+      VIRUSTOTAL_API_KEY: TEST_VT_KEY,
+      GATEWAY_CLIENTS_FILE: writeClientsFile(dir, TOKEN),
+      AUDIT_LOG_PATH: join(dir, 'audit.log'),
+      RECORD_IMPORTS_FILE: imports,
+      ...env,
+    },
+    { nodeArgs: ['--import', recordImports, '--import', 'tsx', 'src/server.ts'] },
+  );
+  t.teardown(() => gateway.stop());
+  const res = await fetch(`${gateway.url}/v1/groups/g1`, { headers: bearer(TOKEN) });
+  t.equal(res.status, 200, 'the call through the upstream pool is served');
+  t.match(await res.json(), { data: { id: 'g1' } });
+  return readFileSync(imports, 'utf8').split('\n');
+}
+
+const joseModules = (urls: string[]): string[] => urls.filter((url) => url.includes('/node_modules/jose/'));
+
+t.test('without a signed way in, the gateway loads neither jose nor the index of undici', async (t) => {
+  const urls = await modulesOfAServedCall(t);
+  t.ok(
+    urls.some((url) => url.endsWith('/src/access/signed-identities.ts')),
+    'the recording saw the identities set up',
+  );
+  t.same(joseModules(urls), [], 'no module of jose');
+  t.same(
+    urls.filter((url) => url.includes('/node_modules/undici/')).map((url) => url.slice(url.indexOf('/node_modules/undici/'))),
+    ['/node_modules/undici/lib/dispatcher/pool.js', '/node_modules/undici/lib/core/errors.js'],
+    "undici's pool and its errors only, not its index with fetch (which loads Node's own copy of undici too)",
+  );
+});
+
+t.test('with OIDC configured, jose is loaded at start', async (t) => {
+  const idp = await startIdentityProvider({ audience: AUDIENCE });
+  t.teardown(() => idp.close());
+  const urls = await modulesOfAServedCall(t, { OIDC_ISSUER: idp.issuer, OIDC_AUDIENCE: AUDIENCE, OIDC_JWKS_URL: idp.jwksUrl });
+  t.not(joseModules(urls).length, 0, 'jose was loaded');
+});
