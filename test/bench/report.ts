@@ -69,6 +69,8 @@ export function markdownReport(r: ReportInput): string {
     `Start to ready of A (spawn of \`npm start\`'s node command to the first 200 on /healthz): median ${n0(s.startToReadyMedianMs)} ms.`,
     `RSS of a freshly started A over a ${s.growth.seconds} s GET run: ready ${n1(s.growth.rssReady / MB)} MB, at ${s.growth.quarterS} s ${n1(s.growth.rssQuarter / MB)} MB, ` +
       `at ${s.growth.seconds} s ${n1(s.growth.rssEnd / MB)} MB, peak ${n1(s.growth.rssPeak / MB)} MB; then serving the 10 MB body +${n1(s.bigGrowth.growth / MB)} MB.`,
+    `B measured the same way (freshly started, Node's default heap settings): ready ${n1(s.bare.growth.rssReady / MB)} MB, at ${s.bare.growth.quarterS} s ${n1(s.bare.growth.rssQuarter / MB)} MB, ` +
+      `at ${s.bare.growth.seconds} s ${n1(s.bare.growth.rssEnd / MB)} MB, peak ${n1(s.bare.growth.rssPeak / MB)} MB; then serving the 10 MB body +${n1(s.bare.bigGrowth.growth / MB)} MB.`,
     '',
     '```',
     ...passFailLines(s),

@@ -115,9 +115,15 @@ async function main(): Promise<void> {
     const growth = await rssOverRun(fresh, get, settings.growthS, workDir);
     const bigGrowth = await rssGrowthServing(fresh, scenario(scenarios, 'big'), settings.secondsPerCell, workDir);
     await fresh.child.stop();
+    log(`a freshly started B, the same way: what these limits mean for a bare Node proxy`);
+    const freshBare = await startProxy('B', buildChild('bare-proxy'), upstream.url, setup.vtKey);
+    children.push(freshBare.child);
+    const bareMemory = { growth: await rssOverRun(freshBare, get, settings.growthS, workDir), bigGrowth: await rssGrowthServing(freshBare, scenario(scenarios, 'big'), settings.secondsPerCell, workDir) };
+    await freshBare.child.stop();
     log(
       `  ready ${(growth.rssReady / MB).toFixed(1)} MB, ${growth.quarterS} s ${(growth.rssQuarter / MB).toFixed(1)} MB, ` +
-        `${growth.seconds} s ${(growth.rssEnd / MB).toFixed(1)} MB, peak ${(growth.rssPeak / MB).toFixed(1)} MB; 10 MB body +${(bigGrowth.growth / MB).toFixed(1)} MB`,
+        `${growth.seconds} s ${(growth.rssEnd / MB).toFixed(1)} MB, peak ${(growth.rssPeak / MB).toFixed(1)} MB; 10 MB body +${(bigGrowth.growth / MB).toFixed(1)} MB; ` +
+        `B: peak ${(bareMemory.growth.rssPeak / MB).toFixed(1)} MB, 10 MB body +${(bareMemory.bigGrowth.growth / MB).toFixed(1)} MB`,
     );
 
     log(`profile: A under node --cpu-prof, GET, ${settings.profileS} s`);
@@ -125,11 +131,11 @@ async function main(): Promise<void> {
     const profile = { ...summarizeProfile(readProfile(prof.file), { top: 15, fromUs: prof.fromUs, toUs: prof.toUs }), rps: prof.load.rps };
 
     const ids = targets.map((t) => t.id);
-    const summary = summarize(cells, scenarios, ids, startToReadyMs, growth, bigGrowth, LIMITS);
+    const summary = summarize(cells, scenarios, ids, startToReadyMs, growth, bigGrowth, bareMemory, LIMITS);
     const wallClockS = (performance.now() - began) / 1000;
     const tracedSpans = sink.spans();
     const md = markdownReport({ machine, tools, settings, scenarios, targets: ids, summary, profile, idleRssMB, wallClockS, tracedSpans });
-    const json = { machine, tools, settings, limits: LIMITS, wallClockS, startToReadyMs, idleRssMB, tracedSpans, growth, bigGrowth, summary, profile, cells };
+    const json = { machine, tools, settings, limits: LIMITS, wallClockS, startToReadyMs, idleRssMB, tracedSpans, growth, bigGrowth, bareMemory, summary, profile, cells };
     const base = writeResults(machine.date, md, json, prof.file);
     process.stdout.write(`\n${md}\n${passFailLines(summary).join('\n')}\n\n`);
     process.stdout.write(`Written: ${base}.md, .json and .cpuprofile (Chrome DevTools opens it); wall clock ${wallClockS.toFixed(0)} s\n`);

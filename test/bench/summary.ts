@@ -52,7 +52,15 @@ export interface Summary {
   growth: Growth;
   /** The same A's RSS growth serving the 10 MB body. */
   bigGrowth: BigGrowth;
+  /** B measured the same way (a fresh process, the GET run, then the 10 MB body): what the limits mean for Node itself. */
+  bare: MemoryRuns;
   checks: Check[];
+}
+
+/** A freshly started process's RSS over the GET run, then its growth serving the 10 MB body. */
+export interface MemoryRuns {
+  growth: Growth;
+  bigGrowth: BigGrowth;
 }
 
 export interface Limits {
@@ -90,6 +98,7 @@ export function summarize(
   startToReadyMs: readonly number[],
   growth: Growth,
   bigGrowth: BigGrowth,
+  bare: MemoryRuns,
   limits: Limits,
 ): Summary {
   const rows: TargetRow[] = [];
@@ -159,7 +168,7 @@ export function summarize(
     {
       name: `RSS of A under the GET load <= ${limits.rssMaxMB} MB`,
       pass: growth.rssPeak / MB <= limits.rssMaxMB,
-      detail: `highest 50 ms sample of a freshly started A over ${growth.seconds} s of GET ${f1(growth.rssPeak / MB)} MB`,
+      detail: `highest 50 ms sample of a freshly started A over ${growth.seconds} s of GET ${f1(growth.rssPeak / MB)} MB (B alike: ${f1(bare.growth.rssPeak / MB)} MB)`,
     },
     {
       name: `no growth: RSS of A at ${growth.seconds} s <= RSS at ${growth.quarterS} s + ${limits.growthMaxMB} MB (GET load)`,
@@ -169,7 +178,7 @@ export function summarize(
     {
       name: `10 MB body streamed: A's RSS grows < ${limits.bigGrowthMaxMB} MB with ${scenarios.find((s) => s.id === 'big')?.connections ?? '?'} callers`,
       pass: bigGrowth.growth / MB < limits.bigGrowthMaxMB,
-      detail: `the same A after the GET run, peak during minus before: +${f1(bigGrowth.growth / MB)} MB`,
+      detail: `the same A after the GET run, peak during minus before: +${f1(bigGrowth.growth / MB)} MB (B alike: +${f1(bare.bigGrowth.growth / MB)} MB)`,
     },
   );
   const startToReadyMedianMs = median([...startToReadyMs]);
@@ -182,6 +191,8 @@ export function summarize(
     ...cells.map((c) => ({ what: `r${c.round} ${c.scenario} ${c.target}`, load: c.load })),
     { what: 'growth run', load: growth.load },
     { what: '10 MB growth run', load: bigGrowth.load },
+    { what: 'growth run of B', load: bare.growth.load },
+    { what: '10 MB growth run of B', load: bare.bigGrowth.load },
   ];
   const bad = runs.filter((r) => r.load.non2xx > 0 || r.load.errors > 0);
   checks.push({
@@ -189,5 +200,5 @@ export function summarize(
     pass: bad.length === 0,
     detail: bad.length === 0 ? `${runs.reduce((n, r) => n + r.load.requests, 0)} answers` : bad.map((r) => `${r.what}: ${r.load.non2xx} non-2xx, ${r.load.errors} errors`).join('; '),
   });
-  return { rows, ratios, startToReadyMedianMs, growth, bigGrowth, checks };
+  return { rows, ratios, startToReadyMedianMs, growth, bigGrowth, bare, checks };
 }
