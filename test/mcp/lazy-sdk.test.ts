@@ -1,12 +1,8 @@
-import { readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import t from 'tap';
 import { loadMcpSdk, type McpSdk } from '../../src/mcp/mcp-sdk.js';
-import { writeClientsFile } from '../helpers/clients-file.js';
-import { TEST_VT_KEY } from '../helpers/config.js';
 import { replyJson, startFakeUpstream } from '../helpers/fake-upstream.js';
-import { spawnGateway } from '../helpers/gateway-process.js';
 import { ADMIN_TOKEN, bearer } from '../helpers/gateway.js';
+import { spawnRecordingImports } from '../helpers/recorded-imports.js';
 import { freePort } from '../helpers/redis.js';
 import { MCP_HEADERS, startMcpStack, TOOLS_LIST } from './fixtures/mcp-stack.js';
 
@@ -64,30 +60,16 @@ t.test("an SDK that fails to load: 500 in VirusTotal's shape, on the record, and
 t.test('the gateway process loads no module of the MCP SDK until its MCP channel is called', async (t) => {
   const upstream = await startFakeUpstream(replyJson(200, { data: { id: 'g1', type: 'group' } }));
   t.teardown(() => upstream.close());
-  const dir = t.testdir();
-  const imports = join(dir, 'imports.txt');
-  writeFileSync(imports, '');
   const token = 'vtgw_lazy-sdk-test-token-000000000000000000000000000';
   const mcpPort = await freePort();
-  const recordImports = new URL('../helpers/record-imports.mjs', import.meta.url).href;
-  const gateway = await spawnGateway(
-    {
-      VT_API_BASE_URL: upstream.baseUrl,
-      VIRUSTOTAL_API_KEY: TEST_VT_KEY,
-      GATEWAY_CLIENTS_FILE: writeClientsFile(dir, token),
-      AUDIT_LOG_PATH: join(dir, 'audit.log'),
-      MCP_PORT: String(mcpPort),
-      RECORD_IMPORTS_FILE: imports,
-    },
-    { nodeArgs: ['--import', recordImports, '--import', 'tsx', 'src/server.ts'] },
-  );
+  const { gateway, imports } = await spawnRecordingImports(t.testdir(), upstream.baseUrl, token, { MCP_PORT: String(mcpPort) });
   t.teardown(() => gateway.stop());
-  const sdkModules = (): string[] => readFileSync(imports, 'utf8').split('\n').filter((url) => url.includes('/node_modules/@modelcontextprotocol/sdk/'));
+  const sdkModules = (): string[] => imports().filter((url) => url.includes('/node_modules/@modelcontextprotocol/sdk/'));
 
   const rest = await fetch(`${gateway.url}/v1/groups/g1`, { headers: bearer(token) });
   t.equal(rest.status, 200, 'REST serves');
   await rest.arrayBuffer();
-  t.ok(readFileSync(imports, 'utf8').includes('/src/mcp/mcp-server.ts'), 'the recording saw the MCP channel built');
+  t.ok(imports().some((url) => url.endsWith('/src/mcp/mcp-server.ts')), 'the recording saw the MCP channel built');
   t.same(sdkModules(), [], 'ready and serving REST without the SDK');
 
   const mcp = await fetch(`http://127.0.0.1:${mcpPort}/mcp`, { method: 'POST', headers: { ...MCP_HEADERS, ...bearer(token) }, body: TOOLS_LIST });

@@ -1,12 +1,8 @@
-import { readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import t, { type Test } from 'tap';
-import { writeClientsFile } from '../helpers/clients-file.js';
-import { TEST_VT_KEY } from '../helpers/config.js';
 import { replyJson, startFakeUpstream } from '../helpers/fake-upstream.js';
 import { bearer } from '../helpers/gateway.js';
-import { spawnGateway } from '../helpers/gateway-process.js';
 import { startIdentityProvider } from '../helpers/identity-provider.js';
+import { spawnRecordingImports } from '../helpers/recorded-imports.js';
 
 const TOKEN = 'vtgw_start-modules-test-token-0000000000000000000000';
 const AUDIENCE = 'vt-access-gateway';
@@ -19,36 +15,19 @@ const AUDIENCE = 'vt-access-gateway';
 async function modulesOfAServedCall(t: Test, env: Record<string, string> = {}): Promise<string[]> {
   const upstream = await startFakeUpstream(replyJson(200, { data: { id: 'g1', type: 'group' } }));
   t.teardown(() => upstream.close());
-  const dir = t.testdir();
-  const imports = join(dir, 'imports.txt');
-  writeFileSync(imports, '');
-  const recordImports = new URL('../helpers/record-imports.mjs', import.meta.url).href;
-  const gateway = await spawnGateway(
-    {
-      VT_API_BASE_URL: upstream.baseUrl,
-      VIRUSTOTAL_API_KEY: TEST_VT_KEY,
-      GATEWAY_CLIENTS_FILE: writeClientsFile(dir, TOKEN),
-      AUDIT_LOG_PATH: join(dir, 'audit.log'),
-      RECORD_IMPORTS_FILE: imports,
-      ...env,
-    },
-    { nodeArgs: ['--import', recordImports, '--import', 'tsx', 'src/server.ts'] },
-  );
+  const { gateway, imports } = await spawnRecordingImports(t.testdir(), upstream.baseUrl, TOKEN, env);
   t.teardown(() => gateway.stop());
   const res = await fetch(`${gateway.url}/v1/groups/g1`, { headers: bearer(TOKEN) });
   t.equal(res.status, 200, 'the call through the upstream pool is served');
   t.match(await res.json(), { data: { id: 'g1' } });
-  return readFileSync(imports, 'utf8').split('\n');
+  return imports();
 }
 
 const joseModules = (urls: string[]): string[] => urls.filter((url) => url.includes('/node_modules/jose/'));
 
 t.test('without a signed way in, the gateway loads neither jose nor the index of undici', async (t) => {
   const urls = await modulesOfAServedCall(t);
-  t.ok(
-    urls.some((url) => url.endsWith('/src/access/signed-identities.ts')),
-    'the recording saw the identities set up',
-  );
+  t.ok(urls.some((url) => url.endsWith('/src/access/signed-identities.ts')), 'the recording saw the identities set up');
   t.same(joseModules(urls), [], 'no module of jose');
   t.same(
     urls.filter((url) => url.includes('/node_modules/undici/')).map((url) => url.slice(url.indexOf('/node_modules/undici/'))),
