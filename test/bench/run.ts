@@ -4,12 +4,7 @@
  * nginx on CPU 1, alternating the targets round after round. See test/bench/README.md.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { generateKeyPairSync } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { mintToken } from '../../src/security/token.js';
-import { writeClientsFile } from '../helpers/clients-file.js';
+import { rmSync } from 'node:fs';
 import { staleBuild } from './build-freshness.js';
 import { buildChild } from './child-build.js';
 import { killAllChildren, LOAD_CORE, type Child } from './child-process.js';
@@ -30,7 +25,7 @@ import { benchSettings, LIMITS } from './settings.js';
 import { measureStartToReady } from './start-to-ready.js';
 import { MB } from './stats.js';
 import { summarize } from './summary.js';
-import { gatewayEnvironment, gatewayTarget, startGateway, startProxy, virusTotalShapedKey, type BenchSetup, type Target } from './targets.js';
+import { gatewayEnvironment, gatewayTarget, newBenchSetup, startGateway, startProxy, type Target } from './targets.js';
 
 const log = (line: string): void => {
   process.stderr.write(`${line}\n`);
@@ -70,11 +65,8 @@ async function main(): Promise<void> {
   execFileSync('taskset', ['-a', '-p', '-c', LOAD_CORE, String(process.pid)], { stdio: 'ignore' });
   const tools = toolVersions();
   const scenarios = allScenarios(settings.secondsPerCell);
-  const workDir = mkdtempSync(join(tmpdir(), 'vtgw-bench-'));
-  const token = mintToken();
-  const signingKeyFile = join(workDir, 'audit-signing.key');
-  writeFileSync(signingKeyFile, generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600 });
-  const setup: BenchSetup = { vtKey: virusTotalShapedKey(), token, clientsFile: writeClientsFile(workDir, token, 'svc-bench'), signingKeyFile, workDir };
+  const setup = newBenchSetup('vtgw-bench-');
+  const { workDir, token } = setup;
   const children: Child[] = [];
   const closers: (() => Promise<void>)[] = [];
   try {

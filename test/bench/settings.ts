@@ -1,4 +1,5 @@
-function setting(name: string, fallback: number): number {
+/** An integer setting from the environment, 1 to 600, or `fallback` when unset. */
+export function intSetting(name: string, fallback: number): number {
   const raw = process.env[name];
   const value = raw === undefined || raw === '' ? fallback : Number(raw);
   if (!Number.isInteger(value) || value < 1 || value > 600) throw new Error(`${name} must be an integer from 1 to 600 (got ${raw ?? ''})`);
@@ -20,13 +21,13 @@ export interface BenchSettings {
 /** Defaults make a full run of about 17 minutes; the environment may shorten it (see test/bench/README.md). */
 export function benchSettings(): BenchSettings {
   return {
-    rounds: setting('BENCH_ROUNDS', 5),
-    secondsPerCell: setting('BENCH_SECONDS', 10),
+    rounds: intSetting('BENCH_ROUNDS', 5),
+    secondsPerCell: intSetting('BENCH_SECONDS', 10),
     warmupS: 1,
     primeS: 2,
-    growthS: setting('BENCH_GROWTH_SECONDS', 60),
-    profileS: setting('BENCH_PROFILE_SECONDS', 10),
-    starts: setting('BENCH_STARTS', 5),
+    growthS: intSetting('BENCH_GROWTH_SECONDS', 60),
+    profileS: intSetting('BENCH_PROFILE_SECONDS', 10),
+    starts: intSetting('BENCH_STARTS', 5),
   };
 }
 

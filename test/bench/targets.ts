@@ -1,8 +1,12 @@
-import { randomBytes } from 'node:crypto';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { mintToken } from '../../src/security/token.js';
+import { writeClientsFile } from '../helpers/clients-file.js';
 import { freePort } from '../helpers/redis.js';
 import { pinnedNode, startChild, type Child } from './child-process.js';
-import { distServer, productionNodeFlags } from './paths.js';
+import { productionNodeFlags, root } from './paths.js';
 
 export type TargetId = 'A' | 'T' | 'B' | 'C';
 
@@ -32,6 +36,15 @@ export interface BenchSetup {
   signingKeyFile: string;
   /** A temporary directory of this run (audit logs, nginx, wrk scripts go below it). */
   workDir: string;
+}
+
+/** A new temporary directory (its name begins with `prefix`) with a client token and its clients file, an audit signing key and a key for the upstream. */
+export function newBenchSetup(prefix: string): BenchSetup {
+  const workDir = mkdtempSync(join(tmpdir(), prefix));
+  const token = mintToken();
+  const signingKeyFile = join(workDir, 'audit-signing.key');
+  writeFileSync(signingKeyFile, generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600 });
+  return { vtKey: virusTotalShapedKey(), token, clientsFile: writeClientsFile(workDir, token, 'svc-bench'), signingKeyFile, workDir };
 }
 
 const LIMIT_NEVER = '1000000000';
@@ -70,9 +83,14 @@ export async function gatewayEnvironment(setup: BenchSetup, upstreamUrl: string,
   };
 }
 
-/** Starts the built gateway as `npm start` does (plus `nodeFlags`) on the target core and waits for /healthz. */
-export async function startGateway(env: Record<string, string>, nodeFlags: string[] = [], name = 'gateway'): Promise<Child> {
-  return startChild(name, pinnedNode([...productionNodeFlags(), ...nodeFlags, distServer]), env, `http://127.0.0.1:${env.PORT ?? ''}/healthz`);
+/**
+ * Starts a built gateway as `npm start` does (plus `nodeFlags`) on the target core and waits for /healthz: the
+ * repository's own build, or the `dist/` of another checkout in `buildDir` (compare.ts).
+ */
+export async function startGateway(env: Record<string, string>, nodeFlags: string[] = [], name = 'gateway', buildDir = root): Promise<Child> {
+  const dist = join(buildDir, 'dist');
+  const flags = productionNodeFlags().map((flag) => (flag.startsWith('./dist/') ? join(dist, flag.slice('./dist/'.length)) : flag));
+  return startChild(name, pinnedNode([...flags, ...nodeFlags, join(dist, 'server.js')]), env, `http://127.0.0.1:${env.PORT ?? ''}/healthz`);
 }
 
 export function gatewayTarget(child: Child, env: Record<string, string>, token: string, id: 'A' | 'T' = 'A'): Target {
