@@ -10,7 +10,7 @@ import { rmSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { alternate } from './alternating.js';
 import { buildChild } from './child-build.js';
-import { killAllChildren, type Child } from './child-process.js';
+import { killAllChildren } from './child-process.js';
 import { startNginx } from './nginx-upstream.js';
 import { INSTALL_HINT, missingPrograms } from './prerequisites.js';
 import { scenarios } from './scenarios.js';
@@ -34,23 +34,19 @@ if (scenario === undefined) {
 }
 
 const setup = newBenchSetup('vtgw-compare-');
-const children: Child[] = [];
 try {
   const upstream = await startNginx(setup.workDir, setup.vtKey);
-  children.push(upstream.child);
   const targets: Target[] = [];
   const names = new Map<Target, string>();
   for (const [i, checkout] of checkouts.entries()) {
     const env = await gatewayEnvironment(setup, upstream.url, `audit-${i}`);
     const name = `${i + 1}:${basename(checkout)}`;
     const target = gatewayTarget(await startGateway(env, [], name, checkout), env, setup.token);
-    children.push(target.child);
     targets.push(target);
     names.set(target, name);
   }
   if (process.env.COMPARE_BARE !== '0') {
     const bare = await startProxy('B', buildChild('bare-proxy'), upstream.url, setup.vtKey);
-    children.push(bare.child);
     targets.push(bare);
     names.set(bare, 'B');
   }

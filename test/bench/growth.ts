@@ -59,3 +59,15 @@ export async function rssGrowthServing(target: Target, scenario: Scenario, secon
   }
   return { growth: peak - before, load };
 }
+
+/** A freshly started process's RSS over the GET run, then its growth serving the 10 MB body. */
+export interface MemoryRuns {
+  growth: Growth;
+  bigGrowth: BigGrowth;
+}
+
+/** The GET run for `growthS` seconds (rssOverRun), then the 10 MB body for `bigS` seconds (rssGrowthServing), on one process. */
+export async function memoryRuns(target: Target, get: Scenario, big: Scenario, growthS: number, bigS: number, scriptDir: string): Promise<MemoryRuns> {
+  const growth = await rssOverRun(target, get, growthS, scriptDir);
+  return { growth, bigGrowth: await rssGrowthServing(target, big, bigS, scriptDir) };
+}

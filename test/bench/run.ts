@@ -8,7 +8,7 @@ import { rmSync } from 'node:fs';
 import { staleBuild } from './build-freshness.js';
 import { buildChild } from './child-build.js';
 import { killAllChildren, LOAD_CORE, type Child } from './child-process.js';
-import { rssGrowthServing, rssOverRun } from './growth.js';
+import { memoryRuns } from './growth.js';
 import { describeMachine } from './machine.js';
 import { runMatrix, type Cell } from './matrix.js';
 import { startNginx } from './nginx-upstream.js';
@@ -104,13 +104,13 @@ async function main(): Promise<void> {
     const envFresh = await gatewayEnvironment(setup, upstream.url, 'audit-fresh');
     const fresh = gatewayTarget(await startGateway(envFresh), envFresh, token);
     children.push(fresh.child);
-    const growth = await rssOverRun(fresh, get, settings.growthS, workDir);
-    const bigGrowth = await rssGrowthServing(fresh, scenario(scenarios, 'big'), settings.secondsPerCell, workDir);
+    const big = scenario(scenarios, 'big');
+    const { growth, bigGrowth } = await memoryRuns(fresh, get, big, settings.growthS, settings.secondsPerCell, workDir);
     await fresh.child.stop();
     log(`a freshly started B, the same way: what these limits mean for a bare Node proxy`);
     const freshBare = await startProxy('B', buildChild('bare-proxy'), upstream.url, setup.vtKey);
     children.push(freshBare.child);
-    const bareMemory = { growth: await rssOverRun(freshBare, get, settings.growthS, workDir), bigGrowth: await rssGrowthServing(freshBare, scenario(scenarios, 'big'), settings.secondsPerCell, workDir) };
+    const bareMemory = await memoryRuns(freshBare, get, big, settings.growthS, settings.secondsPerCell, workDir);
     await freshBare.child.stop();
     log(
       `  ready ${(growth.rssReady / MB).toFixed(1)} MB, ${growth.quarterS} s ${(growth.rssQuarter / MB).toFixed(1)} MB, ` +

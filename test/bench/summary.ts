@@ -1,4 +1,4 @@
-import type { BigGrowth, Growth } from './growth.js';
+import type { BigGrowth, Growth, MemoryRuns } from './growth.js';
 import type { Cell } from './matrix.js';
 import type { Scenario, ScenarioId } from './scenarios.js';
 import { MB, max, median, min } from './stats.js';
@@ -55,12 +55,6 @@ export interface Summary {
   /** B measured the same way (a fresh process, the GET run, then the 10 MB body): what the limits mean for Node itself. */
   bare: MemoryRuns;
   checks: Check[];
-}
-
-/** A freshly started process's RSS over the GET run, then its growth serving the 10 MB body. */
-export interface MemoryRuns {
-  growth: Growth;
-  bigGrowth: BigGrowth;
 }
 
 export interface Limits {
