@@ -34,7 +34,7 @@ const STATIC_TOKEN_LENGTH = 512;
 export function createAuthenticator(opts: AuthenticatorOptions): Authenticator {
   const peerIsTrusted = opts.trustProxy.length > 0 ? proxyAddr.compile(opts.trustProxy) : () => false;
   const { assertions, bearerJwts } = opts;
-  return ({ assertion, authorization, apiKey, trustedClientId, peerAddress }) => {
+  return ({ assertion, authorization, apiKey, trustedClientId, peerAddress, connection }) => {
     if (assertions !== undefined && assertion !== undefined) return assertions(assertion);
     if (opts.trustedClientHeader !== '' && trustedClientId !== undefined && peerIsTrusted(peerAddress, 0)) {
       const client = opts.registry.findById(trustedClientId);
@@ -42,7 +42,7 @@ export function createAuthenticator(opts: AuthenticatorOptions): Authenticator {
       return client;
     }
     if ((authorization === undefined || authorization === '') && apiKey !== undefined) {
-      const client = apiKey.length > STATIC_TOKEN_LENGTH ? undefined : opts.registry.findByToken(apiKey);
+      const client = apiKey.length > STATIC_TOKEN_LENGTH ? undefined : opts.registry.findByToken(apiKey, connection);
       if (client === undefined) {
         throw invalidCredential(
           'x-apikey holds no client token of this gateway: send the token the gateway issued you (vtgw_...), never a VirusTotal API key',
@@ -57,7 +57,7 @@ export function createAuthenticator(opts: AuthenticatorOptions): Authenticator {
     }
     const token = BEARER.exec(authorization)?.[1];
     if (token !== undefined && bearerJwts !== undefined && !token.startsWith(tokenPrefix)) return bearerJwts(token);
-    const client = token === undefined || token.length > STATIC_TOKEN_LENGTH ? undefined : opts.registry.findByToken(token);
+    const client = token === undefined || token.length > STATIC_TOKEN_LENGTH ? undefined : opts.registry.findByToken(token, connection);
     if (client === undefined) throw invalidCredential('Wrong client token');
     return client;
   };

@@ -1,4 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http';
+import type { Socket } from 'node:net';
 
 /** What a request says about who sends it, read the same way on every channel. */
 export interface CallerCredentials {
@@ -11,6 +12,8 @@ export interface CallerCredentials {
   trustedClientId: string | undefined;
   /** The TCP peer, never a forwarded address. */
   peerAddress: string;
+  /** The connection the request came on: a client token it presented before is not hashed again (client-registry.ts). */
+  connection: object;
 }
 
 /** The configured header names that may carry credentials; empty or undefined: that way in is off. */
@@ -23,13 +26,14 @@ function present(value: string | string[] | undefined): string | undefined {
   return typeof value === 'string' && value !== '' ? value : undefined;
 }
 
-export function readCredentials(headers: IncomingHttpHeaders, peerAddress: string | undefined, names: CredentialHeaders): CallerCredentials {
+export function readCredentials(headers: IncomingHttpHeaders, socket: Socket, names: CredentialHeaders): CallerCredentials {
   const assertionHeader = names.assertionHeader ?? '';
   return {
     assertion: assertionHeader === '' ? undefined : present(headers[assertionHeader]),
     authorization: headers.authorization,
     apiKey: present(headers['x-apikey']),
     trustedClientId: names.trustedClientHeader === '' ? undefined : present(headers[names.trustedClientHeader]),
-    peerAddress: peerAddress ?? '',
+    peerAddress: socket.remoteAddress ?? '',
+    connection: socket,
   };
 }

@@ -21,15 +21,11 @@ export function compileUpstreamPath(
     for (const segment of segments) {
       path += 'literal' in segment ? segment.literal : encodeURIComponent(input.params[segment.param] ?? '');
     }
-    if (queryNames.length > 0) {
-      const search = new URLSearchParams();
-      for (const name of queryNames) {
-        const value = input.query[name];
-        if (value !== undefined) search.set(name, String(value));
-      }
-      const qs = search.toString();
-      if (qs !== '') path += `?${qs}`;
+    let search: URLSearchParams | undefined;
+    for (const name of queryNames) {
+      const value = input.query[name];
+      if (value !== undefined) (search ??= new URLSearchParams()).set(name, String(value));
     }
-    return path;
+    return search === undefined ? path : `${path}?${search.toString()}`;
   };
 }

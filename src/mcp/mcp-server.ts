@@ -71,7 +71,7 @@ export async function buildMcpApp(core: Core, opts: McpAppOptions): Promise<Fast
   await app.register(async (scope) => {
     scope.addHook('onRequest', async (request) => {
       try {
-        callOf(request).client = await core.authenticate(readCredentials(request.headers, request.socket.remoteAddress, core.config));
+        callOf(request).client = await core.authenticate(readCredentials(request.headers, request.socket, core.config));
       } catch (err) {
         if (oidcIssuer === undefined) throw err;
         throw pointingAtMetadata(err, `${originOf(request.protocol, request.host)}${protectedResourcePath}`);

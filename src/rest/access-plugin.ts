@@ -23,7 +23,7 @@ async function accessPlugin(app: FastifyInstance, opts: { core: Core }): Promise
     call.params = typeof params === 'object' && params !== null ? { ...params } : {};
     let client: ReturnType<Core['authenticate']>;
     try {
-      client = core.authenticate(readCredentials(request.headers, request.socket.remoteAddress, core.config));
+      client = core.authenticate(readCredentials(request.headers, request.socket, core.config));
     } catch (err) {
       done(err instanceof Error ? err : new Error(String(err)));
       return;

@@ -36,6 +36,7 @@ export class ClientRegistry {
   /** The file's identity and version (see fileVersion) when it was last read, successfully or not. */
   #lastReadVersion = '';
   #stopWatching: (() => void) | undefined;
+  readonly #lastTokenOf = new WeakMap<object, { token: string; digest: string }>();
 
   private constructor(index: ClientIndex, source: ClientsFileSource | undefined) {
     this.#index = index;
@@ -64,10 +65,24 @@ export class ClientRegistry {
   // stored secrets is comparing digests, so timing could at best reveal how much of a stored digest a guess's
   // digest shares. SHA-256 being preimage-resistant, an attacker cannot choose tokens to steer their digests
   // towards a stored one, so that leaks nothing usable; and a digest itself is not accepted as a token.
-  findByToken(token: string): Client | undefined {
-    const found = this.#index.byDigest.get(tokenDigest(token));
+  findByToken(token: string, connection?: object): Client | undefined {
+    const found = this.#index.byDigest.get(connection === undefined ? tokenDigest(token) : this.#digestOn(connection, token));
     if (found === undefined || (found.notAfter !== undefined && !(Date.now() <= found.notAfter))) return undefined;
     return found.client;
+  }
+
+  /**
+   * A keep-alive caller sends the same token on every request, and hashing it cost more than hashing the audit line:
+   * each connection's last token and digest are kept until the connection is gone. A token is compared only with the
+   * one its own connection sent before; the digest is still looked up in the index on every request, so a revoked or
+   * rotated token is refused at once.
+   */
+  #digestOn(connection: object, token: string): string {
+    const last = this.#lastTokenOf.get(connection);
+    if (last !== undefined && last.token === token) return last.digest;
+    const digest = tokenDigest(token);
+    this.#lastTokenOf.set(connection, { token, digest });
+    return digest;
   }
 
   findById(id: string): Client | undefined {

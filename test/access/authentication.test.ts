@@ -2,6 +2,7 @@ import net, { type AddressInfo } from 'node:net';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import t from 'tap';
+import { Client } from 'undici';
 import { ClientRegistry } from '../../src/security/client-registry.js';
 import { tokenDigest } from '../../src/security/token.js';
 import { startFakeUpstream } from '../helpers/fake-upstream.js';
@@ -135,3 +136,41 @@ function rawRequest(port: number, request: string): Promise<string> {
     socket.on('error', reject);
   });
 }
+
+t.test('one keep-alive connection: each request is judged by its own token, and a revoked token is out at once (real sockets)', async (t) => {
+  const upstream = await startFakeUpstream();
+  t.teardown(() => upstream.close());
+  const other = { id: 'svc-other', token: 'vtgw_other-token-00000000000000000000000' };
+  const file = join(t.testdir(), 'clients.json');
+  const entry = (id: string, token: string) => ({ id, tokenSha256: tokenDigest(token), scopes: ['groups:read'], groups: ['*'], threatProfiles: ['*'] });
+  writeFileSync(file, JSON.stringify({ clients: [entry(READER.id, READER.token), entry(other.id, other.token)] }));
+  const registry = ClientRegistry.load(file, { info: () => {}, warn: () => {} });
+  registry.watch({ pollIntervalMs: 20 });
+  const { app } = await buildTestGateway(t, { upstream: upstream.baseUrl, registry });
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  let connections = 0;
+  app.server.on('connection', () => connections++);
+  const connection = new Client(`http://127.0.0.1:${(app.server.address() as AddressInfo).port}`, { pipelining: 1 });
+  t.teardown(() => connection.close());
+  const statusWith = async (headers: Record<string, string>): Promise<number> => {
+    const res = await connection.request({ method: 'GET', path: '/v1/groups/g', headers });
+    await res.body.dump();
+    return res.statusCode;
+  };
+
+  t.equal(await statusWith(bearer(READER.token)), 200);
+  t.equal(await statusWith(bearer(other.token)), 200, 'another client on the same connection');
+  t.equal(await statusWith({ 'x-apikey': READER.token }), 200, 'the first token again, in x-apikey');
+  t.equal(await statusWith(bearer('vtgw_wrong-token-000000000000000000000000')), 401, 'a wrong token after right ones on the same connection');
+  t.equal(upstream.seen.length, 3, 'the refused request did not reach VirusTotal');
+  t.equal(connections, 1, 'all of it over one connection (a 401 then closes it)');
+
+  writeFileSync(file, JSON.stringify({ clients: [entry(other.id, other.token)] }));
+  let status = 200;
+  for (let i = 0; i < 100 && status === 200; i++) {
+    await new Promise((r) => setTimeout(r, 20));
+    status = await statusWith(bearer(READER.token));
+  }
+  t.equal(status, 401, 'the revoked token is refused on the connection that used it before');
+  t.equal(await statusWith(bearer(other.token)), 200, 'the other client still passes');
+});

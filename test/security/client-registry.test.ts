@@ -49,6 +49,21 @@ const severalPolls = 200;
 
 const client = (id: string): Client => ({ id, scopes: new Set(['groups:read']), groups: 'all', threatProfiles: new Set() });
 
+t.test('findByToken on a connection: each token is judged on its own, whatever the connection sent before', async (t) => {
+  const registry = ClientRegistry.fromClients([
+    { ...client('svc-onboarding'), tokenSha256: tokenDigest(onboardingToken) },
+    { ...client('svc-reporting'), tokenSha256: tokenDigest(reportingToken) },
+  ]);
+  const connection = {};
+  const sequence = [onboardingToken, onboardingToken, 'vtgw_wrong-token', reportingToken, onboardingToken, `${onboardingToken} `, onboardingToken];
+  t.same(
+    sequence.map((token) => registry.findByToken(token, connection)?.id),
+    ['svc-onboarding', 'svc-onboarding', undefined, 'svc-reporting', 'svc-onboarding', undefined, 'svc-onboarding'],
+  );
+  t.equal(registry.findByToken(tokenDigest(onboardingToken), connection), undefined, 'the digest is not a token on a connection either');
+  t.equal(registry.findByToken(reportingToken, {})?.id, 'svc-reporting', 'another connection');
+});
+
 t.test('findByToken finds a client by its token only', async (t) => {
   const registry = ClientRegistry.fromClients([
     { ...client('svc-onboarding'), tokenSha256: tokenDigest(onboardingToken) },
