@@ -5,6 +5,7 @@ import Pool from 'undici/lib/dispatcher/pool.js';
 import { GatewayError } from '../errors.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CircuitBreaker, type CircuitBreakerOptions, type CircuitState } from './circuit-breaker.js';
+import { UpstreamDeadlines } from './deadlines.js';
 import { bodyFailure, upstreamFailure } from './error-mapping.js';
 import { exchange, ExchangeError, type ExchangeLimits, type ExchangeRequest, type Exchanged, type StreamEvents } from './exchange.js';
 import { ApiKeySource } from './api-key.js';
@@ -70,6 +71,7 @@ export class UpstreamClient {
   }
   private readonly breaker: CircuitBreaker;
   private readonly streamEvents: StreamEvents;
+  private readonly deadlines: UpstreamDeadlines;
 
   constructor(private readonly opts: UpstreamOptions) {
     const base = new URL(opts.baseUrl);
@@ -77,10 +79,12 @@ export class UpstreamClient {
     this.pool = new Pool(base.origin, {
       connections: opts.connections,
       connect: { timeout: opts.connectTimeoutMs },
-      headersTimeout: opts.headersTimeoutMs,
-      bodyTimeout: opts.bodyTimeoutMs,
+      // Kept by `deadlines` instead: one sweep, not a timer per request (deadlines.ts).
+      headersTimeout: 0,
+      bodyTimeout: 0,
       keepAliveTimeout: 30_000,
     });
+    this.deadlines = new UpstreamDeadlines(opts.headersTimeoutMs, opts.bodyTimeoutMs);
     this.keys = typeof opts.apiKey === 'string' ? new ApiKeySource(opts.apiKey) : opts.apiKey;
     this.breaker = new CircuitBreaker(opts.breaker);
     this.streamEvents = {
@@ -116,7 +120,7 @@ export class UpstreamClient {
       const spent = this.opts.spendBudget?.();
       if (spent instanceof Promise) await spent;
       try {
-        res = await exchange(this.pool, request, limits, this.streamEvents);
+        res = await exchange(this.pool, request, limits, this.streamEvents, this.deadlines);
       } catch (err) {
         this.breaker.failure();
         const cause = err instanceof ExchangeError ? err.cause : err;

@@ -1,6 +1,7 @@
 import type { HttpMethod } from '../catalog/operation.js';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Dispatcher } from 'undici';
+import type { Deadline, UpstreamDeadlines } from './deadlines.js';
 import { ResponseGuard } from './response-guard.js';
 
 /** Answers up to this size with a declared length are read whole: cheaper than stream plumbing per request. */
@@ -49,7 +50,13 @@ const DISCARDED = new Error('response not read');
  * chunk for the small answers that are most of the traffic, and for large ones the chunks go straight into the
  * guard that the caller's answer reads from, with backpressure (the upstream socket pauses while the caller is slow).
  */
-export function exchange(pool: Dispatcher, req: ExchangeRequest, limits: ExchangeLimits, events: StreamEvents): Promise<Exchanged> {
+export function exchange(
+  pool: Dispatcher,
+  req: ExchangeRequest,
+  limits: ExchangeLimits,
+  events: StreamEvents,
+  deadlines: UpstreamDeadlines,
+): Promise<Exchanged> {
   return new Promise((resolve, reject) => {
     let settled = false;
     let statusCode = 0;
@@ -58,6 +65,7 @@ export function exchange(pool: Dispatcher, req: ExchangeRequest, limits: Exchang
     let guard: ResponseGuard | null = null;
     let abandoned = false;
     let ended = false;
+    let deadline: Deadline | undefined;
     const settle = (value: Exchanged): void => {
       settled = true;
       resolve(value);
@@ -66,9 +74,12 @@ export function exchange(pool: Dispatcher, req: ExchangeRequest, limits: Exchang
     pool.dispatch(
       { method: req.method, path: req.path, headers: req.headers, body: req.body ?? null },
       {
-        // Its presence tells undici that this handler speaks the controller API, not the legacy callbacks.
-        onRequestStart() {},
+        // Its presence also tells undici that this handler speaks the controller API, not the legacy callbacks.
+        onRequestStart(controller) {
+          deadline = deadlines.start(controller);
+        },
         onResponseStart(controller, status, responseHeaders) {
+          deadline?.progressed();
           statusCode = status;
           headers = responseHeaders;
           const declared = Number(responseHeaders['content-length']);
@@ -87,7 +98,10 @@ export function exchange(pool: Dispatcher, req: ExchangeRequest, limits: Exchang
           // for the answer's pipeline to find.
           body.on('error', () => {});
           guard = body;
-          body.on('drain', () => controller.resume());
+          body.on('drain', () => {
+            deadline?.progressed();
+            controller.resume();
+          });
           body.on('close', () => {
             // The caller hung up (or the guard failed): stop reading VirusTotal's body.
             abandoned = !ended;
@@ -96,15 +110,18 @@ export function exchange(pool: Dispatcher, req: ExchangeRequest, limits: Exchang
           settle({ kind: 'stream', statusCode, headers, body });
         },
         onResponseData(controller, chunk) {
+          deadline?.progressed();
           if (chunks !== null) chunks.push(chunk);
           else if (guard !== null && !guard.write(chunk)) controller.pause();
         },
         onResponseEnd() {
+          deadline?.done();
           ended = true;
           if (chunks !== null) settle({ kind: 'whole', statusCode, headers, body: Buffer.concat(chunks) });
           else guard?.end();
         },
         onResponseError(_controller, err) {
+          deadline?.done();
           if (err === DISCARDED) return;
           if (!settled) {
             reject(new ExchangeError(err, statusCode !== 0));

@@ -1,4 +1,4 @@
-import type { AddressInfo } from 'node:net';
+import { connect, type AddressInfo } from 'node:net';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import t from 'tap';
@@ -75,6 +75,57 @@ t.test('slow body and a reset mid-body: the caller sees the break, the audit say
   t.equal(vtError(early.body)?.code, 'BadGatewayError');
   t.match(gw.auditLines().filter((l) => l.requestId === early.id).at(-1), { outcome: 'failed', status: 502 });
   t.equal((await fetch(`${gw.url}/healthz`)).status, 200);
+});
+
+t.test('the body timeout is a pause between chunks, not a limit on the whole body', async (t) => {
+  const gw = await listening(t, { upstreamRetries: 0 });
+  const chunks = 8;
+  gw.upstream.handle((_req, res) => {
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.write('{"data":[0');
+    let sent = 0;
+    const drip = setInterval(() => {
+      res.write(`,${++sent}`);
+      if (sent < chunks) return;
+      clearInterval(drip);
+      res.end(']}');
+    }, 100);
+  });
+  const started = performance.now();
+  const res = await get(gw, '/v1/groups/trickle');
+  t.equal(res.status, 200);
+  t.same(JSON.parse(res.body), { data: [0, 1, 2, 3, 4, 5, 6, 7, 8] }, 'every chunk arrived, over more than the 300 ms body timeout');
+  t.ok(performance.now() - started > 600, 'the body took longer than the timeout in all');
+});
+
+t.test('a caller that reads slowly is not cut off by the body timeout while VirusTotal waits for it', async (t) => {
+  const gw = await listening(t, { upstreamRetries: 0 });
+  // More than loopback's socket buffers hold, so that the gateway stops reading VirusTotal while the caller pauses.
+  const big = Buffer.alloc(24 * 1024 * 1024, 'x');
+  gw.upstream.handle((_req, res) => {
+    res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': String(big.length) });
+    res.end(big);
+  });
+  const port = new URL(gw.url).port;
+  const received = await new Promise<number>((resolve, reject) => {
+    const socket = connect(Number(port), '127.0.0.1');
+    let bytes = 0;
+    socket.on('data', (chunk: Buffer) => {
+      bytes += chunk.length;
+    });
+    socket.on('error', reject);
+    socket.on('close', () => resolve(bytes));
+    socket.write(`GET /v1/groups/big HTTP/1.1\r\nhost: x\r\nauthorization: ${gw.auth.authorization}\r\nconnection: close\r\n\r\n`);
+    socket.pause();
+    setTimeout(() => socket.resume(), 1500);
+  });
+  t.ok(received > big.length, `the whole body arrived after a 1.5 s pause by the caller (${received} bytes with the head)`);
+  await new Promise((r) => setTimeout(r, 50));
+  t.same(
+    gw.auditLines().filter((l) => l.path === '/v1/groups/big').map((l) => l.outcome),
+    ['ok'],
+    'one line, and no break-off recorded',
+  );
 });
 
 t.test('a burst of 503s: GETs are retried, writes never', async (t) => {
