@@ -1,20 +1,23 @@
 // `vtgw token rotate --id X [--grace 24h] [--clients-file PATH]`: a new token for an existing client, the old ones
 // expiring after the grace period. Prints the token once and the updated entry; never writes the file itself.
 import { readFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import { checkClientEntry, parseClientsFile, type ClientEntry } from '../security/clients-file.js';
 import { mintToken, tokenDigest } from '../security/token.js';
-import { EXIT_OK, EXIT_USAGE, parseArgsMessage, type CliIo } from './io.js';
+import { EXIT_OK, type CliIo } from './io.js';
+import { printNewToken, runTokenCommand, tokenFlags, UsageError } from './token-command.js';
 
 export const tokenRotateUsage = 'usage: vtgw token rotate --id ID [--grace DURATION (e.g. 24h, 30m, 0s; default 24h)] [--clients-file PATH (default $GATEWAY_CLIENTS_FILE)]';
-
-class UsageError extends Error {}
 
 const unitMs: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
 
 export function main(argv: string[], io: CliIo, env: NodeJS.ProcessEnv = process.env, now: () => number = Date.now): number {
-  try {
-    const values = parseFlags(argv);
+  return runTokenCommand('token rotate', io, () => {
+    const values = tokenFlags(argv, {
+      id: { type: 'string' },
+      grace: { type: 'string' },
+      'clients-file': { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    });
     if (values.help === true) {
       io.stdout.write(`${tokenRotateUsage}\n`);
       return EXIT_OK;
@@ -35,35 +38,14 @@ export function main(argv: string[], io: CliIo, env: NodeJS.ProcessEnv = process
     const updated = { ...rest, tokens: [{ sha256: tokenDigest(token) }, ...previous] };
     const problem = checkClientEntry(updated);
     if (problem !== undefined) throw new Error(`the updated entry is invalid: ${problem.field}: ${problem.problem}`);
-    io.stdout.write(`${token}\n${JSON.stringify(updated)}\n`);
-    io.stderr.write(
-      `The token above is shown only this once: hand it to client ${id} now. Replace its entry in ${path} with the one above; ` +
-        `its old tokens keep working until ${notAfter}.\n`,
+    printNewToken(
+      io,
+      token,
+      updated,
+      `hand it to client ${id} now. Replace its entry in ${path} with the one above; its old tokens keep working until ${notAfter}.`,
     );
     return EXIT_OK;
-  } catch (err) {
-    if (!(err instanceof UsageError)) throw err;
-    io.stderr.write(`token rotate: ${err.message} (--help for usage)\n`);
-    return EXIT_USAGE;
-  }
-}
-
-function parseFlags(args: string[]) {
-  try {
-    return parseArgs({
-      args,
-      strict: true,
-      allowPositionals: false,
-      options: {
-        id: { type: 'string' },
-        grace: { type: 'string' },
-        'clients-file': { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    }).values;
-  } catch (err) {
-    throw new UsageError(parseArgsMessage(err));
-  }
+  });
 }
 
 function duration(text: string): number {

@@ -1,8 +1,8 @@
 // `vtgw token --id ... --scopes ... --groups ...`: mints a client token, prints it once, then its clients-file entry.
-import { parseArgs } from 'node:util';
 import { checkClientEntry } from '../security/clients-file.js';
 import { mintToken, tokenDigest } from '../security/token.js';
-import { EXIT_OK, EXIT_USAGE, parseArgsMessage, type CliIo } from './io.js';
+import { EXIT_OK, type CliIo } from './io.js';
+import { printNewToken, runTokenCommand, tokenFlags, UsageError } from './token-command.js';
 
 export const tokenUsage =
   'usage: vtgw token --id ID --scopes SCOPE[,SCOPE...] --groups GROUP[,GROUP...]|"*"|"" ' +
@@ -17,52 +17,29 @@ const flagOfField: Record<string, string> = {
   'rateLimit.writesPerMinute': '--writes-per-minute',
 };
 
-class UsageError extends Error {}
-
 export function main(argv: string[], io: CliIo): number {
-  const token = mintToken();
-  try {
+  return runTokenCommand('token', io, () => {
+    const token = mintToken();
     const entry = entryFromArgs(argv, tokenDigest(token));
     if (entry === 'help') {
       io.stdout.write(`${tokenUsage}\n`);
       return EXIT_OK;
     }
-    io.stdout.write(`${token}\n${JSON.stringify(entry)}\n`);
-    io.stderr.write(
-      'The token above is shown only this once: hand it to the client now. ' +
-        'Add the entry to "clients" in the clients file; the gateway picks it up within seconds.\n',
-    );
+    printNewToken(io, token, entry, 'hand it to the client now. Add the entry to "clients" in the clients file; the gateway picks it up within seconds.');
     return EXIT_OK;
-  } catch (err) {
-    if (!(err instanceof UsageError)) throw err;
-    io.stderr.write(`token: ${err.message} (--help for usage)\n`);
-    return EXIT_USAGE;
-  }
-}
-
-function parseFlags(args: string[]) {
-  try {
-    return parseArgs({
-      args,
-      strict: true,
-      allowPositionals: false,
-      options: {
-        id: { type: 'string' },
-        scopes: { type: 'string' },
-        groups: { type: 'string' },
-        'threat-profiles': { type: 'string' },
-        'reads-per-minute': { type: 'string' },
-        'writes-per-minute': { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    }).values;
-  } catch (err) {
-    throw new UsageError(parseArgsMessage(err));
-  }
+  });
 }
 
 function entryFromArgs(args: string[], tokenSha256: string) {
-  const values = parseFlags(args);
+  const values = tokenFlags(args, {
+    id: { type: 'string' },
+    scopes: { type: 'string' },
+    groups: { type: 'string' },
+    'threat-profiles': { type: 'string' },
+    'reads-per-minute': { type: 'string' },
+    'writes-per-minute': { type: 'string' },
+    help: { type: 'boolean', short: 'h' },
+  });
   if (values.help === true) return 'help';
 
   const { id, scopes, groups } = values;
