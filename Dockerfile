@@ -33,11 +33,14 @@ RUN ln -s /app/dist/cli/main.js /usr/local/bin/vtgw
 RUN mkdir -p /var/lib/vt-access-gateway/audit \
  && chown -R 1000:1000 /var/lib/vt-access-gateway
 VOLUME ["/var/lib/vt-access-gateway/audit"]
+# MALLOC_ARENA_MAX: glibc gives each thread that allocates an arena of its own (up to 8 per core) and keeps freed
+# memory in each; two arenas kept RSS about 8 MB lower under load and while streaming large answers (test/bench/README.md).
 ENV HOST=0.0.0.0 \
     PORT=8080 \
     MCP_PORT=9090 \
     METRICS_PORT=9464 \
-    AUDIT_LOG_PATH=/var/lib/vt-access-gateway/audit/audit.log
+    AUDIT_LOG_PATH=/var/lib/vt-access-gateway/audit/audit.log \
+    MALLOC_ARENA_MAX=2
 # Numeric, so that Kubernetes' runAsNonRoot can verify it.
 USER 1000:1000
 # REST, MCP (Streamable HTTP at /mcp), Prometheus /metrics.

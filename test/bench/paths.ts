@@ -20,3 +20,9 @@ export function productionNodeFlags(): string[] {
   if (words[0] !== 'node' || words.at(-1) !== 'dist/server.js') throw new Error(`npm start is not "node [flags] dist/server.js": ${start}`);
   return words.slice(1, -1);
 }
+
+/** glibc's malloc setting that the production image sets (the Dockerfile's ENV), which the benchmark gives A too. */
+export function imageMallocEnvironment(): Record<string, string> {
+  const arenas = /\bMALLOC_ARENA_MAX=(\d+)/.exec(readFileSync(join(root, 'Dockerfile'), 'utf8'))?.[1];
+  return arenas === undefined ? {} : { MALLOC_ARENA_MAX: arenas };
+}

@@ -6,7 +6,7 @@ import { mintToken } from '../../src/security/token.js';
 import { writeClientsFile } from '../helpers/clients-file.js';
 import { freePort } from '../helpers/redis.js';
 import { pinnedNode, startChild, type Child } from './child-process.js';
-import { productionNodeFlags, root } from './paths.js';
+import { imageMallocEnvironment, productionNodeFlags, root } from './paths.js';
 
 export type TargetId = 'A' | 'T' | 'B' | 'C';
 
@@ -80,6 +80,7 @@ export async function gatewayEnvironment(setup: BenchSetup, upstreamUrl: string,
     RATE_LIMIT_WRITES_PER_MINUTE: LIMIT_NEVER,
     UPSTREAM_BUDGET_PER_MINUTE: LIMIT_NEVER,
     LOG_LEVEL: 'warn',
+    ...imageMallocEnvironment(),
   };
 }
 
