@@ -76,6 +76,8 @@ export function exchange(
       {
         // Its presence also tells undici that this handler speaks the controller API, not the legacy callbacks.
         onRequestStart(controller) {
+          // undici calls this again when it writes the request anew (a pipelined request retried on a new socket).
+          deadline?.done();
           deadline = deadlines.start(controller);
         },
         onResponseStart(controller, status, responseHeaders) {
