@@ -4,7 +4,9 @@
  * this repository's node_modules (a symlink will do); `.` is this checkout. Each build runs with this checkout's
  * `npm start` flags, on the benchmark's nginx upstream and pinning, and they are driven alternately by wrk with one scenario:
  * COMPARE_SCENARIO (get, post or big; get), BENCH_ROUNDS rounds (8) of BENCH_SECONDS (5); COMPARE_BARE=0 leaves B
- * out. Prints each target's medians, its peak RSS, and its CPU per request over the first build's, round by round.
+ * out; COMPARE_NODE_FLAGS_<n> adds node flags to the n-th checkout's (1-based; later flags win, so `. .` with
+ * COMPARE_NODE_FLAGS_2 compares a V8 setting against `npm start`'s). Prints each target's medians, its peak RSS, and
+ * its CPU per request over the first build's, round by round.
  */
 import { rmSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
@@ -40,8 +42,9 @@ try {
   const names = new Map<Target, string>();
   for (const [i, checkout] of checkouts.entries()) {
     const env = await gatewayEnvironment(setup, upstream.url, `audit-${i}`);
-    const name = `${i + 1}:${basename(checkout)}`;
-    const target = gatewayTarget(await startGateway(env, [], name, checkout), env, setup.token);
+    const nodeFlags = (process.env[`COMPARE_NODE_FLAGS_${i + 1}`] ?? '').split(' ').filter((flag) => flag !== '');
+    const name = `${i + 1}:${basename(checkout)}${nodeFlags.length > 0 ? ` ${nodeFlags.join(' ')}` : ''}`;
+    const target = gatewayTarget(await startGateway(env, nodeFlags, name, checkout), env, setup.token);
     targets.push(target);
     names.set(target, name);
   }
