@@ -1,6 +1,6 @@
-import { STATUS_CODES } from 'node:http';
 import type { FastifyError } from 'fastify';
 import { codeForClientStatus, GatewayError } from '../errors.js';
+import { nodeHttp } from './node-http.js';
 
 const FRAMEWORK_ERRORS: Record<string, (err: FastifyError) => GatewayError> = {
   FST_ERR_CTP_INVALID_MEDIA_TYPE: () =>
@@ -32,7 +32,7 @@ export function toGatewayError(err: unknown, unknown = internal): GatewayError {
   if (err instanceof SyntaxError) return new GatewayError('GW_ERR_BAD_REQUEST', 'Request body is not valid JSON');
   const status = fe.statusCode;
   if (status !== undefined && status >= 400 && status < 500) {
-    return new GatewayError(codeForClientStatus(status) ?? 'GW_ERR_BAD_REQUEST', STATUS_CODES[status] ?? 'Bad request');
+    return new GatewayError(codeForClientStatus(status) ?? 'GW_ERR_BAD_REQUEST', nodeHttp.STATUS_CODES[status] ?? 'Bad request');
   }
   return unknown();
 }

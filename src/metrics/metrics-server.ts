@@ -1,6 +1,7 @@
-import http from 'node:http';
+import type http from 'node:http';
 import { GatewayError } from '../errors.js';
 import { serverTimeoutOptions } from '../http/connection-limits.js';
+import { nodeHttp } from '../http/node-http.js';
 import type { GatewayMetrics } from './metrics.js';
 
 /**
@@ -17,7 +18,7 @@ export async function startMetricsServer(
 ): Promise<http.Server> {
   // A scraper sends one small request: it gets a few seconds for it, and a handful of connections at most.
   const timeouts = serverTimeoutOptions({ headersTimeoutMs: 5000, requestTimeoutMs: 5000, keepAliveTimeoutMs: 5000 });
-  const server = http.createServer(timeouts, (req, res) => {
+  const server = nodeHttp.createServer(timeouts, (req, res) => {
     const path = req.url?.split('?')[0];
     if (req.method === 'GET' && path === '/audit/checkpoint') {
       const checkpoint = latestCheckpoint();

@@ -8,6 +8,8 @@ export interface RecordedGateway {
   gateway: GatewayProcess;
   /** Every module URL the process has resolved so far, in order. */
   imports(): string[];
+  /** Stops the gateway (SIGTERM) and lists the modules of Node's own it had loaded (`process.moduleLoadList`). */
+  stopAndListBuiltins(): Promise<string[]>;
 }
 
 /**
@@ -29,5 +31,16 @@ export async function spawnRecordingImports(dir: string, upstreamBaseUrl: string
     },
     { nodeArgs: ['--import', recorder, '--import', 'tsx', 'src/server.ts'] },
   );
-  return { gateway, imports: () => readFileSync(file, 'utf8').split('\n').filter((url) => url !== '') };
+  const lines = (): string[] => readFileSync(file, 'utf8').split('\n').filter((line) => line !== '');
+  const BUILTIN = 'node-builtin:';
+  return {
+    gateway,
+    imports: () => lines().filter((line) => !line.startsWith(BUILTIN)),
+    stopAndListBuiltins: async () => {
+      await gateway.stop();
+      return lines()
+        .filter((line) => line.startsWith(BUILTIN))
+        .map((line) => line.slice(BUILTIN.length));
+    },
+  };
 }
