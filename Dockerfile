@@ -51,6 +51,7 @@ HEALTHCHECK --interval=15s --timeout=5s --start-period=20s --retries=3 \
 ENTRYPOINT ["/usr/bin/tini", "--"]
 # What `npm start` runs. V8's semi-spaces capped at 4 MiB (default 16): the same CPU per request as 8 MiB and 5-18 MB
 # less RSS under load (`compare.ts`, 2026-12-02); the old space doubles before each full collection (growing 100 %):
-# lower settings cost 7-12 % more CPU per request on this benchmark's single core. Capping the old space as well (--max-old-space-size=256) brought RSS under load from ~200 to
-# ~140 MB but cost 20-60 % more CPU per request in `npm run bench`, so it is left to the operator.
+# lower settings cost 7-12 % more CPU per request on this benchmark's single core. Capping the old space as well
+# (--max-old-space-size=256) brought RSS under load from ~200 to ~140 MB but cost 20-60 % more CPU per request in
+# `npm run bench`, so it is left to the operator.
 CMD ["node", "--max-semi-space-size=4", "--heap-growing-percent=100", "--import", "./dist/tracing/register.js", "dist/server.js"]

@@ -92,7 +92,7 @@ export function chainLine(fields: string, link: ChainLink, replica?: string): { 
   // The body without its closing brace: the hash takes it closed, the line closes it after the hash member. Slicing
   // the closed body instead (withHash) would copy every line once more.
   const open = `${fields.slice(0, -1)}${replicaMembers},"prevHash":"${link.prevHash}"${restart}`;
-  const lineHash = hash('sha256', `${link.prevHash}\n${open}}`, 'hex');
+  const lineHash = bodyHash(link.prevHash, `${open}}`);
   return { text: `${open},"hash":"${lineHash}"}\n`, hash: lineHash, seq };
 }
 

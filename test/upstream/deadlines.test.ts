@@ -60,7 +60,7 @@ t.test('the sweep aborts only the requests that overran, whatever order the othe
   t.equal(controllers[2]?.reason, null, 'the trickling one, ended, was never aborted');
 });
 
-t.test('no timeouts: nothing is watched', async (t) => {
+t.test('no timeouts: a request is never aborted, however long it runs', async (t) => {
   const deadlines = new UpstreamDeadlines(0, 0);
   const c = controller();
   deadlines.start(c);
