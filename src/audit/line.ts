@@ -93,7 +93,12 @@ export function chainLine(fields: string, link: ChainLink, replica?: string): { 
   // the closed body instead (withHash) would copy every line once more.
   const open = `${fields.slice(0, -1)}${replicaMembers},"prevHash":"${link.prevHash}"${restart}`;
   const lineHash = bodyHash(link.prevHash, `${open}}`);
-  return { text: `${open},"hash":"${lineHash}"}\n`, hash: lineHash, seq };
+  return { text: closedWithHash(open, lineHash), hash: lineHash, seq };
+}
+
+/** The written line (newline-terminated) for a body left open (no closing brace) and its hash: the hash member last. */
+function closedWithHash(openBody: string, lineHash: string): string {
+  return `${openBody},"hash":"${lineHash}"}\n`;
 }
 
 /** The hash of a line whose body (the JSON object without `hash`) is `body`. */
@@ -103,7 +108,7 @@ export function bodyHash(prevHash: string, body: string): string {
 
 /** The written line (newline-terminated) for a body and its hash. */
 export function withHash(body: string, lineHash: string): string {
-  return `${body.slice(0, -1)},"hash":"${lineHash}"}\n`;
+  return closedWithHash(body.slice(0, -1), lineHash);
 }
 
 /** A line's body and the hash it states, or null when the line does not end with a hash member. */

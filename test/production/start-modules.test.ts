@@ -2,7 +2,7 @@ import t, { type Test } from 'tap';
 import { replyJson, startFakeUpstream } from '../helpers/fake-upstream.js';
 import { bearer } from '../helpers/gateway.js';
 import { startIdentityProvider } from '../helpers/identity-provider.js';
-import { freePort } from '../helpers/redis.js';
+import { freePort } from '../helpers/stack.js';
 import { spawnRecordingImports, type RecordedGateway } from '../helpers/recorded-imports.js';
 
 const TOKEN = 'vtgw_start-modules-test-token-0000000000000000000000';
