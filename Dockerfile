@@ -49,9 +49,10 @@ EXPOSE 8080 9090 9464
 HEALTHCHECK --interval=15s --timeout=5s --start-period=20s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 8080) + '/healthz', { signal: AbortSignal.timeout(4000) }).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 ENTRYPOINT ["/usr/bin/tini", "--"]
-# What `npm start` runs. V8's semi-spaces capped at 4 MiB (default 16): the same CPU per request as 8 MiB and 5-18 MB
-# less RSS under load (`compare.ts`, 2026-12-02); the old space doubles before each full collection (growing 100 %):
-# lower settings cost 7-12 % more CPU per request on this benchmark's single core. Capping the old space as well
-# (--max-old-space-size=256) brought RSS under load from ~200 to ~140 MB but cost 20-60 % more CPU per request in
-# `npm run bench`, so it is left to the operator.
-CMD ["node", "--max-semi-space-size=4", "--heap-growing-percent=100", "--import", "./dist/tracing/register.js", "dist/server.js"]
+# What `npm start` runs. Maglev, V8's mid-tier compiler, off: under 60 s of GET it held 13-17 MB of RSS (its compile
+# zones in malloc's heap, its code) for no measurable CPU (1.01x per request with it off, `compare.ts`, 2026-12-03).
+# Semi-spaces capped at 6 MiB (default 16): 5 % less CPU per request than 4 MiB (fewer scavenges), 8 MB more RSS; the
+# old space doubles before each full collection (growing 100 %): lower settings cost 7-12 % more CPU per request on
+# this benchmark's single core. Capping the old space as well (--max-old-space-size=256) brought RSS under load from
+# ~200 to ~140 MB but cost 20-60 % more CPU per request in `npm run bench`, so it is left to the operator.
+CMD ["node", "--no-maglev", "--max-semi-space-size=6", "--heap-growing-percent=100", "--import", "./dist/tracing/register.js", "dist/server.js"]
