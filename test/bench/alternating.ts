@@ -1,4 +1,4 @@
-import { readCpuUs } from './cpu-time.js';
+import { readCpuTimes } from './cpu-time.js';
 import { drive } from './drive.js';
 import { sampleRss } from './rss.js';
 import type { Scenario } from './scenarios.js';
@@ -9,6 +9,8 @@ export interface Series {
   rps: number[];
   p99: number[];
   cpuUsPerRequest: number[];
+  /** Of it, the kernel's (system) time per answer (µs). */
+  systemUsPerRequest: number[];
   /** The highest RSS (bytes) sampled during its measured runs. */
   peakRss: number;
 }
@@ -23,18 +25,21 @@ export async function alternate(
   scenario: Scenario,
   opts: { rounds: number; seconds: number; scriptDir: string; problem?: (target: Target, detail: string) => void },
 ): Promise<Map<Target, Series>> {
-  const series = new Map<Target, Series>(targets.map((t) => [t, { rps: [], p99: [], cpuUsPerRequest: [], peakRss: 0 }]));
+  const series = new Map<Target, Series>(targets.map((t) => [t, { rps: [], p99: [], cpuUsPerRequest: [], systemUsPerRequest: [], peakRss: 0 }]));
   for (const target of targets) await drive(target, scenario, 1, opts.scriptDir);
   for (let round = 0; round < opts.rounds; round++) {
     for (const target of round % 2 === 0 ? targets : [...targets].reverse()) {
       const figures = series.get(target);
       if (figures === undefined) continue;
       const pid = target.child.pid;
-      const cpuBefore = readCpuUs(pid) ?? 0;
+      const before = readCpuTimes(pid) ?? { userUs: 0, systemUs: 0 };
       const rss = sampleRss(pid);
       const load = await drive(target, scenario, opts.seconds, opts.scriptDir);
       figures.peakRss = Math.max(figures.peakRss, rss.stop().peak);
-      figures.cpuUsPerRequest.push(((readCpuUs(pid) ?? 0) - cpuBefore) / Math.max(1, load.requests));
+      const after = readCpuTimes(pid) ?? before;
+      const answers = Math.max(1, load.requests);
+      figures.cpuUsPerRequest.push((after.userUs + after.systemUs - before.userUs - before.systemUs) / answers);
+      figures.systemUsPerRequest.push((after.systemUs - before.systemUs) / answers);
       figures.rps.push(load.rps);
       figures.p99.push(load.p99);
       if (load.non2xx + load.errors > 0) opts.problem?.(target, `${load.non2xx} non-2xx, ${load.errors} errors`);

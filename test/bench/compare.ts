@@ -66,7 +66,7 @@ try {
     if (r === undefined) continue;
     const ratios = first === undefined ? [] : r.cpuUsPerRequest.map((cpu, i) => cpu / (first.cpuUsPerRequest[i] ?? Number.NaN));
     process.stdout.write(
-      `${(names.get(target) ?? '?').padEnd(24)} CPU ${median(r.cpuUsPerRequest).toFixed(1)} µs/req  ${median(r.rps).toFixed(0)} req/s  ` +
+      `${(names.get(target) ?? '?').padEnd(24)} CPU ${median(r.cpuUsPerRequest).toFixed(1)} µs/req (kernel ${median(r.systemUsPerRequest).toFixed(1)})  ${median(r.rps).toFixed(0)} req/s  ` +
         `p99 ${median(r.p99).toFixed(2)} ms  peak RSS ${(r.peakRss / MB).toFixed(1)} MB  ` +
         `CPU / first build ${median(ratios).toFixed(3)} (rounds ${min(ratios).toFixed(2)}..${max(ratios).toFixed(2)})\n`,
     );

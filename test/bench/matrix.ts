@@ -1,4 +1,4 @@
-import { readCpuUs } from './cpu-time.js';
+import { readCpuTimes } from './cpu-time.js';
 import { drive } from './drive.js';
 import { readRss, sampleRss } from './rss.js';
 import type { Scenario, ScenarioId } from './scenarios.js';
@@ -16,6 +16,8 @@ export interface Cell {
   rssPeak: number;
   /** The target process's CPU time (user + system, /proc/<pid>/stat) during the measured run, per answer (µs). */
   cpuUsPerRequest: number;
+  /** Of that, the time the kernel spent on its behalf (system: its socket and file calls), per answer (µs). */
+  systemUsPerRequest: number;
 }
 
 export interface MatrixOptions {
@@ -29,7 +31,10 @@ export interface MatrixOptions {
   onCell?: (cell: Cell) => void;
 }
 
-/** Round after round, scenario after scenario, the targets one after the other: A, T, B, C, A, T, B, C, ... */
+/**
+ * Round after round, scenario after scenario, the targets one after the other, every other round in the reverse order
+ * (A, T, B, C, then C, B, T, A, ...) so that no target always follows the same one.
+ */
 export async function runMatrix(order: readonly Target[], scenarios: readonly Scenario[], opts: MatrixOptions): Promise<Cell[]> {
   for (const scenario of scenarios) {
     for (const target of order) await drive(target, scenario, opts.primeS, opts.scriptDir);
@@ -37,19 +42,22 @@ export async function runMatrix(order: readonly Target[], scenarios: readonly Sc
   const cells: Cell[] = [];
   for (let round = 1; round <= opts.rounds; round++) {
     for (const scenario of scenarios) {
-      for (const target of order) {
+      for (const target of round % 2 === 1 ? order : [...order].reverse()) {
         const pid = target.child.pid;
         const rssBefore = readRss(pid) ?? Number.NaN;
         const sampler = sampleRss(pid);
         let load: LoadResult;
         let peak: number;
-        let cpuUs: number;
+        let userUs: number;
+        let systemUs: number;
         try {
           await drive(target, scenario, opts.warmupS, opts.scriptDir);
-          const cpuBefore = readCpuUs(pid) ?? Number.NaN;
+          const before = readCpuTimes(pid);
           load = await drive(target, scenario, scenario.durationS, opts.scriptDir);
-          cpuUs = (readCpuUs(pid) ?? Number.NaN) - cpuBefore;
-          if (readCpuUs(pid) === undefined) throw new Error('the target is gone');
+          const after = readCpuTimes(pid);
+          if (before === undefined || after === undefined) throw new Error('the target is gone');
+          userUs = after.userUs - before.userUs;
+          systemUs = after.systemUs - before.systemUs;
         } catch (err) {
           const why = err instanceof Error ? err.message : String(err);
           throw new Error(`round ${round} ${scenario.id} ${target.id}: ${why}\n${target.child.name}'s last output:\n${target.child.output()}`, { cause: err });
@@ -63,7 +71,8 @@ export async function runMatrix(order: readonly Target[], scenarios: readonly Sc
           load,
           rssBefore,
           rssPeak: peak,
-          cpuUsPerRequest: load.requests > 0 ? cpuUs / load.requests : Number.NaN,
+          cpuUsPerRequest: load.requests > 0 ? (userUs + systemUs) / load.requests : Number.NaN,
+          systemUsPerRequest: load.requests > 0 ? systemUs / load.requests : Number.NaN,
         };
         cells.push(cell);
         opts.onCell?.(cell);

@@ -40,20 +40,21 @@ export function markdownReport(r: ReportInput): string {
     '',
     `Machine: ${r.machine.nproc} CPUs (nproc), ${r.machine.cpuModel}, ${r.machine.memTotalMB} MB RAM, ${r.machine.kernel}, Node ${r.machine.node}; ${r.tools}.`,
     'Targets pinned to CPU 0 (`taskset -c 0`), wrk and nginx (one worker) to CPU 1. Ratios taken within a round are what count; absolute figures vary with the machine and its other load.',
-    `Run: every target and scenario primed ${r.settings.primeS} s, then ${r.settings.rounds} rounds alternating ${r.targets.join(', ')} per scenario; ` +
+    `Run: every target and scenario primed ${r.settings.primeS} s, then ${r.settings.rounds} rounds per scenario, the targets one after the other (${r.targets.join(', ')}, every other round in the reverse order); ` +
       `${r.settings.secondsPerCell} s per cell after a ${r.settings.warmupS} s warm-up; wrk 1 thread, ` +
       `connections: ${r.scenarios.map((x) => `${x.id} ${x.connections}`).join(', ')}. Wall clock ${n0(r.wallClockS)} s.`,
     `Targets: ${r.targets.map((id) => TARGET_NAMES[id]).join('; ')}.`,
     '',
-    '| Scenario | Target | req/s | p50 ms | p99 ms | MB/s | CPU µs/req | peak RSS MB | non-2xx / errors |',
-    '|---|---|---:|---:|---:|---:|---:|---:|---:|',
+    '| Scenario | Target | req/s | p50 ms | p99 ms | MB/s | CPU µs/req | of it kernel | peak RSS MB | non-2xx / errors |',
+    '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|',
     ...s.rows.map(
       (row) =>
-        `| ${title(row.scenario)} | ${row.target} | ${n0(row.rps)} | ${n2(row.p50)} | ${n2(row.p99)} | ${n1(row.mbPerSec)} | ${n1(row.cpuUsPerRequest)} | ${n1(row.rssPeakMB)} | ${row.non2xx} / ${row.errors} |`,
+        `| ${title(row.scenario)} | ${row.target} | ${n0(row.rps)} | ${n2(row.p50)} | ${n2(row.p99)} | ${n1(row.mbPerSec)} | ${n1(row.cpuUsPerRequest)} | ${n1(row.systemUsPerRequest)} | ${n1(row.rssPeakMB)} | ${row.non2xx} / ${row.errors} |`,
     ),
     '',
     "Medians over rounds; peak RSS: the highest 50 ms sample of any round (warm-up included; after the 10 MB cells). CPU µs/req: the target process's",
-    'user + system time (/proc/<pid>/stat) during the measured run over its answers. Latency: wrk\'s histogram.',
+    'user + system time (/proc/<pid>/stat) during the measured run over its answers; of it kernel: the system part (its socket',
+    'and file calls). Latency: wrk\'s histogram.',
     '',
     '| Scenario | A/B req/s (rounds) | A/B CPU | A/B p99 | A/C req/s | A/C CPU | A/C p99 | T/A req/s | T/A CPU | T/A p99 |',
     '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|',

@@ -16,6 +16,8 @@ export interface TargetRow {
   rssPeakMB: number;
   /** The target's CPU time per answer (µs), median over rounds. */
   cpuUsPerRequest: number;
+  /** Of it, the kernel's (system) time per answer (µs), median over rounds. */
+  systemUsPerRequest: number;
   non2xx: number;
   errors: number;
 }
@@ -109,6 +111,7 @@ export function summarize(
         mbPerSec: median(cs.map((c) => c.load.bytesPerSec / MB)),
         rssPeakMB: max(cs.map((c) => c.rssPeak / MB)),
         cpuUsPerRequest: median(cs.map(cpu)),
+        systemUsPerRequest: median(cs.map((c) => c.systemUsPerRequest)),
         non2xx: cs.reduce((n, c) => n + c.load.non2xx, 0),
         errors: cs.reduce((n, c) => n + c.load.errors, 0),
       });
