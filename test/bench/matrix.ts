@@ -32,8 +32,8 @@ export interface MatrixOptions {
 }
 
 /**
- * Round after round, scenario after scenario, the targets one after the other, every other round in the reverse order
- * (A, T, B, C, then C, B, T, A, ...) so that no target always follows the same one.
+ * Round after round, scenario after scenario, the targets one after the other in `order`, every other round in the
+ * reverse order, so that no target always follows the same one.
  */
 export async function runMatrix(order: readonly Target[], scenarios: readonly Scenario[], opts: MatrixOptions): Promise<Cell[]> {
   for (const scenario of scenarios) {

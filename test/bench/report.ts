@@ -14,6 +14,8 @@ export interface ReportInput {
   settings: BenchSettings;
   scenarios: readonly Scenario[];
   targets: readonly TargetId[];
+  /** The order the targets were measured in, in odd rounds (even rounds reverse it). */
+  order: readonly TargetId[];
   summary: Summary;
   profile: (ProfileSummary & { rps: number }) | undefined;
   /** Each target's RSS (MB) once ready, before any request. */
@@ -40,7 +42,7 @@ export function markdownReport(r: ReportInput): string {
     '',
     `Machine: ${r.machine.nproc} CPUs (nproc), ${r.machine.cpuModel}, ${r.machine.memTotalMB} MB RAM, ${r.machine.kernel}, Node ${r.machine.node}; ${r.tools}.`,
     'Targets pinned to CPU 0 (`taskset -c 0`), wrk and nginx (one worker) to CPU 1. Ratios taken within a round are what count; absolute figures vary with the machine and its other load.',
-    `Run: every target and scenario primed ${r.settings.primeS} s, then ${r.settings.rounds} rounds per scenario, the targets one after the other (${r.targets.join(', ')}, every other round in the reverse order); ` +
+    `Run: every target and scenario primed ${r.settings.primeS} s, then ${r.settings.rounds} rounds per scenario, the targets one after the other (${r.order.join(', ')}, every other round in the reverse order); ` +
       `${r.settings.secondsPerCell} s per cell after a ${r.settings.warmupS} s warm-up; wrk 1 thread, ` +
       `connections: ${r.scenarios.map((x) => `${x.id} ${x.connections}`).join(', ')}. Wall clock ${n0(r.wallClockS)} s.`,
     `Targets: ${r.targets.map((id) => TARGET_NAMES[id]).join('; ')}.`,

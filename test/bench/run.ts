@@ -89,14 +89,19 @@ async function main(): Promise<void> {
     children.push(bare.child);
     const thin = await startProxy('C', buildChild('thin-proxy'), upstream.url, setup.vtKey);
     children.push(thin.child);
-    const targets: Target[] = [gatewayTarget(gateway, envA, token), gatewayTarget(traced, envT, token, 'T'), bare, thin];
+    const targetA = gatewayTarget(gateway, envA, token);
+    const targetT = gatewayTarget(traced, envT, token, 'T');
+    const targets: Target[] = [targetA, targetT, bare, thin];
+    // The host's speed drifts within minutes: the cells a ratio compares (A/B, T/A) are measured one right after the
+    // other in every round (B, A, T, C, then C, T, A, B).
+    const order: Target[] = [bare, targetA, targetT, thin];
     const idleRssMB = Object.fromEntries(targets.map((t) => [t.id, (readRss(t.child.pid) ?? Number.NaN) / MB]));
 
     const problems = await sanityCheck(targets, scenarios, `http://127.0.0.1:${envA.METRICS_PORT ?? ''}/metrics`, envA.AUDIT_LOG_PATH ?? '');
     if (problems.length > 0) throw new Error(`sanity check failed:\n  ${problems.join('\n  ')}`);
     log('sanity check: every target answers every scenario alike; metrics and audit log on');
     log(`priming every target and scenario for ${settings.primeS} s, then ${settings.rounds} rounds`);
-    const cells = await runMatrix(targets, scenarios, { rounds: settings.rounds, warmupS: settings.warmupS, primeS: settings.primeS, scriptDir: workDir, onCell: (c) => log(describeCell(c)) });
+    const cells = await runMatrix(order, scenarios, { rounds: settings.rounds, warmupS: settings.warmupS, primeS: settings.primeS, scriptDir: workDir, onCell: (c) => log(describeCell(c)) });
     for (const t of targets) await t.child.stop();
 
     const get = scenario(scenarios, 'get');
@@ -126,7 +131,7 @@ async function main(): Promise<void> {
     const summary = summarize(cells, scenarios, ids, startToReadyMs, growth, bigGrowth, bareMemory, LIMITS);
     const wallClockS = (performance.now() - began) / 1000;
     const tracedSpans = sink.spans();
-    const md = markdownReport({ machine, tools, settings, scenarios, targets: ids, summary, profile, idleRssMB, wallClockS, tracedSpans });
+    const md = markdownReport({ machine, tools, settings, scenarios, targets: ids, order: order.map((x) => x.id), summary, profile, idleRssMB, wallClockS, tracedSpans });
     const json = { machine, tools, settings, limits: LIMITS, wallClockS, startToReadyMs, idleRssMB, tracedSpans, growth, bigGrowth, bareMemory, summary, profile, cells };
     const base = writeResults(machine.date, md, json, prof.file);
     process.stdout.write(`\n${md}\n${passFailLines(summary).join('\n')}\n\n`);
