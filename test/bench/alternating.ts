@@ -1,4 +1,4 @@
-import { readCpuTimes } from './cpu-time.js';
+import { readCpuTimes, spentPerAnswer } from './cpu-time.js';
 import { drive } from './drive.js';
 import { sampleRss } from './rss.js';
 import type { Scenario } from './scenarios.js';
@@ -28,7 +28,7 @@ export async function alternate(
   const series = new Map<Target, Series>(targets.map((t) => [t, { rps: [], p99: [], cpuUsPerRequest: [], systemUsPerRequest: [], peakRss: 0 }]));
   for (const target of targets) await drive(target, scenario, 1, opts.scriptDir);
   for (let round = 0; round < opts.rounds; round++) {
-    for (const target of round % 2 === 0 ? targets : [...targets].reverse()) {
+    for (const target of inRoundOrder(targets, round)) {
       const figures = series.get(target);
       if (figures === undefined) continue;
       const pid = target.child.pid;
@@ -36,14 +36,18 @@ export async function alternate(
       const rss = sampleRss(pid);
       const load = await drive(target, scenario, opts.seconds, opts.scriptDir);
       figures.peakRss = Math.max(figures.peakRss, rss.stop().peak);
-      const after = readCpuTimes(pid) ?? before;
-      const answers = Math.max(1, load.requests);
-      figures.cpuUsPerRequest.push((after.userUs + after.systemUs - before.userUs - before.systemUs) / answers);
-      figures.systemUsPerRequest.push((after.systemUs - before.systemUs) / answers);
+      const spent = spentPerAnswer(before, readCpuTimes(pid) ?? before, Math.max(1, load.requests));
+      figures.cpuUsPerRequest.push(spent.cpuUs);
+      figures.systemUsPerRequest.push(spent.systemUs);
       figures.rps.push(load.rps);
       figures.p99.push(load.p99);
       if (load.non2xx + load.errors > 0) opts.problem?.(target, `${load.non2xx} non-2xx, ${load.errors} errors`);
     }
   }
   return series;
+}
+
+/** The targets in the order of round `round` (0-based): as given in even rounds, reversed in odd ones. */
+export function inRoundOrder<T>(targets: readonly T[], round: number): readonly T[] {
+  return round % 2 === 0 ? targets : [...targets].reverse();
 }

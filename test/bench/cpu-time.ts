@@ -24,3 +24,9 @@ export function readCpuTimes(pid: number): CpuTimes | undefined {
   if (!Number.isFinite(user) || !Number.isFinite(system)) return undefined;
   return { userUs: (user * 1_000_000) / TICKS_PER_SECOND, systemUs: (system * 1_000_000) / TICKS_PER_SECOND };
 }
+
+/** What a process spent between two readings, per answer (µs): in all, and of it in the kernel. */
+export function spentPerAnswer(before: CpuTimes, after: CpuTimes, answers: number): { cpuUs: number; systemUs: number } {
+  const systemUs = after.systemUs - before.systemUs;
+  return { cpuUs: (after.userUs - before.userUs + systemUs) / answers, systemUs: systemUs / answers };
+}

@@ -1,4 +1,5 @@
-import { readCpuTimes } from './cpu-time.js';
+import { inRoundOrder } from './alternating.js';
+import { readCpuTimes, spentPerAnswer, type CpuTimes } from './cpu-time.js';
 import { drive } from './drive.js';
 import { readRss, sampleRss } from './rss.js';
 import type { Scenario, ScenarioId } from './scenarios.js';
@@ -42,28 +43,27 @@ export async function runMatrix(order: readonly Target[], scenarios: readonly Sc
   const cells: Cell[] = [];
   for (let round = 1; round <= opts.rounds; round++) {
     for (const scenario of scenarios) {
-      for (const target of round % 2 === 1 ? order : [...order].reverse()) {
+      for (const target of inRoundOrder(order, round - 1)) {
         const pid = target.child.pid;
         const rssBefore = readRss(pid) ?? Number.NaN;
         const sampler = sampleRss(pid);
         let load: LoadResult;
         let peak: number;
-        let userUs: number;
-        let systemUs: number;
+        let before: CpuTimes | undefined;
+        let after: CpuTimes | undefined;
         try {
           await drive(target, scenario, opts.warmupS, opts.scriptDir);
-          const before = readCpuTimes(pid);
+          before = readCpuTimes(pid);
           load = await drive(target, scenario, scenario.durationS, opts.scriptDir);
-          const after = readCpuTimes(pid);
+          after = readCpuTimes(pid);
           if (before === undefined || after === undefined) throw new Error('the target is gone');
-          userUs = after.userUs - before.userUs;
-          systemUs = after.systemUs - before.systemUs;
         } catch (err) {
           const why = err instanceof Error ? err.message : String(err);
           throw new Error(`round ${round} ${scenario.id} ${target.id}: ${why}\n${target.child.name}'s last output:\n${target.child.output()}`, { cause: err });
         } finally {
           peak = sampler.stop().peak;
         }
+        const spent = load.requests > 0 ? spentPerAnswer(before, after, load.requests) : { cpuUs: Number.NaN, systemUs: Number.NaN };
         const cell: Cell = {
           round,
           scenario: scenario.id,
@@ -71,8 +71,8 @@ export async function runMatrix(order: readonly Target[], scenarios: readonly Sc
           load,
           rssBefore,
           rssPeak: peak,
-          cpuUsPerRequest: load.requests > 0 ? (userUs + systemUs) / load.requests : Number.NaN,
-          systemUsPerRequest: load.requests > 0 ? systemUs / load.requests : Number.NaN,
+          cpuUsPerRequest: spent.cpuUs,
+          systemUsPerRequest: spent.systemUs,
         };
         cells.push(cell);
         opts.onCell?.(cell);
