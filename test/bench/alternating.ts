@@ -1,5 +1,6 @@
 import { readCpuTimes, spentPerAnswer } from './cpu-time.js';
 import { drive } from './drive.js';
+import { untilQuiet } from './quiet.js';
 import { sampleRss } from './rss.js';
 import type { Scenario } from './scenarios.js';
 import type { Target } from './targets.js';
@@ -17,7 +18,7 @@ export interface Series {
 
 /**
  * Drives each target with `scenario` once per round for `seconds`, after a 1 s warm-up of each; every other round in
- * the reverse order, so that no target always follows the same one. CPU per request is the target process's user +
+ * the reverse order, so that no target always follows the same one, each once every target is quiet. CPU per request is the target process's user +
  * system time over its answers (/proc). Answers other than 2xx and socket errors are reported through `problem`.
  */
 export async function alternate(
@@ -27,11 +28,13 @@ export async function alternate(
 ): Promise<Map<Target, Series>> {
   const series = new Map<Target, Series>(targets.map((t) => [t, { rps: [], p99: [], cpuUsPerRequest: [], systemUsPerRequest: [], peakRss: 0 }]));
   for (const target of targets) await drive(target, scenario, 1, opts.scriptDir);
+  const pids = targets.map((target) => target.child.pid);
   for (let round = 0; round < opts.rounds; round++) {
     for (const target of inRoundOrder(targets, round)) {
       const figures = series.get(target);
       if (figures === undefined) continue;
       const pid = target.child.pid;
+      await untilQuiet(pids);
       const before = readCpuTimes(pid) ?? { userUs: 0, systemUs: 0 };
       const rss = sampleRss(pid);
       const load = await drive(target, scenario, opts.seconds, opts.scriptDir);

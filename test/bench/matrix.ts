@@ -1,6 +1,7 @@
 import { inRoundOrder } from './alternating.js';
 import { readCpuTimes, spentPerAnswer, type CpuTimes } from './cpu-time.js';
 import { drive } from './drive.js';
+import { untilQuiet, type QuietWait } from './quiet.js';
 import { readRss, sampleRss } from './rss.js';
 import type { Scenario, ScenarioId } from './scenarios.js';
 import type { Target, TargetId } from './targets.js';
@@ -19,6 +20,8 @@ export interface Cell {
   cpuUsPerRequest: number;
   /** Of that, the time the kernel spent on its behalf (system: its socket and file calls), per answer (µs). */
   systemUsPerRequest: number;
+  /** Before the cell: the wait until every target was quiet, and what they spent meanwhile (quiet.ts). */
+  quiet: QuietWait;
 }
 
 export interface MatrixOptions {
@@ -34,17 +37,19 @@ export interface MatrixOptions {
 
 /**
  * Round after round, scenario after scenario, the targets one after the other in `order`, every other round in the
- * reverse order, so that no target always follows the same one.
+ * reverse order, so that no target always follows the same one; each cell starts once every target is quiet.
  */
 export async function runMatrix(order: readonly Target[], scenarios: readonly Scenario[], opts: MatrixOptions): Promise<Cell[]> {
   for (const scenario of scenarios) {
     for (const target of order) await drive(target, scenario, opts.primeS, opts.scriptDir);
   }
   const cells: Cell[] = [];
+  const pids = order.map((target) => target.child.pid);
   for (let round = 1; round <= opts.rounds; round++) {
     for (const scenario of scenarios) {
       for (const target of inRoundOrder(order, round - 1)) {
         const pid = target.child.pid;
+        const quiet = await untilQuiet(pids);
         const rssBefore = readRss(pid) ?? Number.NaN;
         const sampler = sampleRss(pid);
         let load: LoadResult;
@@ -73,6 +78,7 @@ export async function runMatrix(order: readonly Target[], scenarios: readonly Sc
           rssPeak: peak,
           cpuUsPerRequest: spent.cpuUs,
           systemUsPerRequest: spent.systemUs,
+          quiet,
         };
         cells.push(cell);
         opts.onCell?.(cell);

@@ -41,7 +41,8 @@ function describeCell(c: Cell): string {
   const trouble = c.load.non2xx + c.load.errors > 0 ? `  NON-2XX ${c.load.non2xx} ERRORS ${c.load.errors}` : '';
   return (
     `  round ${c.round} ${c.scenario.padEnd(4)} ${c.target}: ${c.load.rps.toFixed(0).padStart(6)} req/s  p50 ${c.load.p50.toFixed(2)} ms  ` +
-    `p99 ${c.load.p99.toFixed(2)} ms  CPU ${c.cpuUsPerRequest.toFixed(1)} µs/req (kernel ${c.systemUsPerRequest.toFixed(1)})  RSS ${(c.rssBefore / MB).toFixed(0)} -> peak ${(c.rssPeak / MB).toFixed(0)} MB${trouble}`
+    `p99 ${c.load.p99.toFixed(2)} ms  CPU ${c.cpuUsPerRequest.toFixed(1)} µs/req (kernel ${c.systemUsPerRequest.toFixed(1)})  RSS ${(c.rssBefore / MB).toFixed(0)} -> peak ${(c.rssPeak / MB).toFixed(0)} MB  ` +
+    `(quiet after ${c.quiet.waitedMs.toFixed(0)} ms, ${(c.quiet.spentUs / 1000).toFixed(0)} ms CPU)${trouble}`
   );
 }
 
