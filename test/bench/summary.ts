@@ -83,6 +83,11 @@ function pairwise(cells: readonly Cell[], scenario: ScenarioId, num: TargetId, d
 const f0 = (n: number | undefined): string => (n ?? Number.NaN).toFixed(0);
 const f1 = (n: number | undefined): string => (n ?? Number.NaN).toFixed(1);
 const f2 = (n: number | undefined): string => (n ?? Number.NaN).toFixed(2);
+/** The per-round ratios' spread and how many rounds met the target on their own: a median alone hides a close call. */
+function roundsMeeting(perRound: readonly number[], met: (ratio: number) => boolean): string {
+  return `rounds ${f2(min(perRound))}..${f2(max(perRound))}, met in ${perRound.filter(met).length} of ${perRound.length}`;
+}
+
 const rps = (c: Cell): number => c.load.rps;
 const p99 = (c: Cell): number => c.load.p99;
 const cpu = (c: Cell): number => c.cpuUsPerRequest;
@@ -144,14 +149,17 @@ export function summarize(
     const a = row(id, 'A');
     const b = row(id, 'B');
     const c = row(id, 'C');
+    const rpsRounds = roundsMeeting(pairwise(cells, id, 'A', 'B', rps), (v) => v >= 1.0);
+    const cpuRounds = roundsMeeting(pairwise(cells, id, 'A', 'B', cpu), (v) => v <= 1.0);
+    const p99Rounds = roundsMeeting(pairwise(cells, id, 'A', 'B', p99), (v) => v <= 1.0);
     checks.push(
       {
         name: `${name} throughput A/B >= 1.0`,
         pass: r.rpsAB >= 1.0,
-        detail: `median A/B ${f2(r.rpsAB)} (rounds ${f2(r.rpsABMin)}..${f2(r.rpsABMax)}); A ${f0(a?.rps)} req/s, B ${f0(b?.rps)} req/s`,
+        detail: `median A/B ${f2(r.rpsAB)} (${rpsRounds}); A ${f0(a?.rps)} req/s, B ${f0(b?.rps)} req/s`,
       },
-      { name: `${name} CPU per request A <= B`, pass: r.cpuAB <= 1.0, detail: `median A/B ${f2(r.cpuAB)}; A ${f1(a?.cpuUsPerRequest)} µs, B ${f1(b?.cpuUsPerRequest)} µs` },
-      { name: `${name} p99 A <= B`, pass: r.p99AB <= 1.0, detail: `median A/B ${f2(r.p99AB)}; A ${f2(a?.p99)} ms, B ${f2(b?.p99)} ms` },
+      { name: `${name} CPU per request A <= B`, pass: r.cpuAB <= 1.0, detail: `median A/B ${f2(r.cpuAB)} (${cpuRounds}); A ${f1(a?.cpuUsPerRequest)} µs, B ${f1(b?.cpuUsPerRequest)} µs` },
+      { name: `${name} p99 A <= B`, pass: r.p99AB <= 1.0, detail: `median A/B ${f2(r.p99AB)} (${p99Rounds}); A ${f2(a?.p99)} ms, B ${f2(b?.p99)} ms` },
       {
         name: `${name} stretch: CPU per request A <= ${limits.cpuOverThinMax} x C`,
         pass: r.cpuAC <= limits.cpuOverThinMax,
