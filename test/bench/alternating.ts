@@ -18,8 +18,9 @@ export interface Series {
 
 /**
  * Drives each target with `scenario` once per round for `seconds`, after a 1 s warm-up of each; every other round in
- * the reverse order, so that no target always follows the same one, each once every target is quiet. CPU per request is the target process's user +
- * system time over its answers (/proc). Answers other than 2xx and socket errors are reported through `problem`.
+ * the reverse order, so that no target always follows the same one; each run starts once every target is quiet.
+ * CPU per request is the target process's user + system time over its answers (/proc). Answers other than 2xx and
+ * socket errors are reported through `problem`.
  */
 export async function alternate(
   targets: readonly Target[],
