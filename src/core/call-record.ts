@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { AuditEntry, Channel } from '../audit/audit-entry.js';
+import { lineTime } from '../audit/line-time.js';
 import { GATEWAY_PREFIX, type Operation } from '../catalog/operation.js';
 import type { GatewayError, GatewayErrorCode } from '../errors.js';
 import type { Client } from '../security/client.js';
@@ -134,7 +135,7 @@ export function auditEntryOf(call: CallRecord, status: number): AuditEntry {
   const cuts: Cuts = {};
   const targets = op === null ? {} : op.targets(call.params);
   const entry: AuditEntry = {
-    time: new Date().toISOString(),
+    time: lineTime(),
     requestId: call.requestId,
     channel: call.channel,
     clientId: call.client?.id ?? null,

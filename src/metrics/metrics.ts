@@ -1,56 +1,59 @@
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics, type LabelValues } from 'prom-client';
+import { Counter, Gauge, Registry, collectDefaultMetrics, type LabelValues } from 'prom-client';
+import { BoundHistogram, type HistogramSeries } from './bound-histogram.js';
 import type { AuditEntry } from '../audit/audit-entry.js';
 
 const DURATION_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
 
-/**
- * Counts of label sets kept in a plain map and added to their prom-client counter when it is collected (a scrape):
- * prom-client checks and hashes every label on each inc(), a third of a microsecond per request for six labels.
- */
-class DeferredCounts<T extends string> {
-  private readonly pending = new Map<string, { labels: LabelValues<T>; count: number }>();
-
-  /** One more of the label set that `key` names uniquely; false when the key is new (then `begin` it). */
-  increment(key: string): boolean {
-    const known = this.pending.get(key);
-    if (known !== undefined) known.count++;
-    return known !== undefined;
-  }
-
-  /** The first of a label set: its labels are built only now, not on every request. */
-  begin(key: string, labels: LabelValues<T>): void {
-    this.pending.set(key, { labels, count: 1 });
-  }
-
-  drainInto(counter: Counter<T>): void {
-    for (const entry of this.pending.values()) {
-      if (entry.count === 0) continue;
-      counter.inc(entry.labels, entry.count);
-      entry.count = 0;
-    }
-  }
-}
-
-/** A histogram's children by a key naming their label values: labels are checked and bound once per label set. */
-class HistogramChildren<T extends string> {
-  private readonly children = new Map<string, { observe(value: number): void }>();
-
-  constructor(private readonly histogram: Histogram<T>) {}
-
-  get(key: string): { observe(value: number): void } | undefined {
-    return this.children.get(key);
-  }
-
-  /** The child of a label set seen for the first time: its labels are built only now, not on every request. */
-  bind(key: string, labels: LabelValues<T>): { observe(value: number): void } {
-    const child = this.histogram.labels(labels);
-    this.children.set(key, child);
-    return child;
-  }
-}
-
 const REQUEST_LABELS = ['operation', 'status', 'client', 'channel', 'outcome', 'gateway_code'] as const;
 type RequestLabel = (typeof REQUEST_LABELS)[number];
+
+/** Requests of one label set since the last scrape. */
+interface RequestCount {
+  readonly labels: LabelValues<RequestLabel>;
+  readonly status: number;
+  readonly client: string;
+  readonly outcome: string;
+  readonly gatewayCode: string;
+  count: number;
+}
+
+/**
+ * What the requests of one operation on one channel count into, found by two lookups on strings the catalog and
+ * the channels hold (hashed once), so that no request builds a label key: its duration series, its operation's
+ * upstream series, and its request counts, the last one used first.
+ */
+class OperationSeries {
+  private readonly counts = new Map<string, RequestCount>();
+  private last: RequestCount | null = null;
+
+  constructor(
+    private readonly operation: string,
+    private readonly channel: string,
+    readonly duration: HistogramSeries<'operation' | 'channel'>,
+    readonly upstream: HistogramSeries<'operation'>,
+    private readonly pending: RequestCount[],
+  ) {}
+
+  /** Adds one request to the count of its label set. */
+  count(status: number, client: string, outcome: string, gatewayCode: string): void {
+    const last = this.last;
+    if (last !== null && last.status === status && last.client === client && last.outcome === outcome && last.gatewayCode === gatewayCode) {
+      last.count++;
+      return;
+    }
+    // Client ids are unique and none holds a newline (clients-file.ts), so the key names one label set.
+    const key = `${status}\n${client}\n${outcome}\n${gatewayCode}`;
+    let found = this.counts.get(key);
+    if (found === undefined) {
+      const labels = { operation: this.operation, status, client, channel: this.channel, outcome, gateway_code: gatewayCode };
+      found = { labels, status, client, outcome, gatewayCode, count: 0 };
+      this.counts.set(key, found);
+      this.pending.push(found);
+    }
+    found.count++;
+    this.last = found;
+  }
+}
 
 /**
  * The gateway's Prometheus metrics. Requests are counted from their audit entry, so the metrics and the audit
@@ -58,22 +61,31 @@ type RequestLabel = (typeof REQUEST_LABELS)[number];
  */
 export class GatewayMetrics {
   readonly registry = new Registry();
-  private readonly requestCounts = new DeferredCounts<RequestLabel>();
+  /** Every label set's requests since the last scrape, added to the counter when it is collected. */
+  private readonly requestCounts: RequestCount[] = [];
+  private readonly series = new Map<string, Map<string, OperationSeries>>();
+  private readonly upstreamSeries = new Map<string, HistogramSeries<'operation'>>();
   private readonly requests: Counter<RequestLabel> = new Counter({
     name: 'vtgw_requests_total',
     help: 'Requests by operation, status, client, channel, outcome and gateway error code (none when VirusTotal answered).',
     labelNames: REQUEST_LABELS,
     registers: [this.registry],
-    collect: (): void => this.requestCounts.drainInto(this.requests),
+    collect: (): void => {
+      for (const pending of this.requestCounts) {
+        if (pending.count === 0) continue;
+        this.requests.inc(pending.labels, pending.count);
+        pending.count = 0;
+      }
+    },
   });
-  private readonly duration = new Histogram({
+  private readonly duration = new BoundHistogram({
     name: 'vtgw_request_duration_seconds',
     help: 'Time from request to response headers, by operation and channel.',
     labelNames: ['operation', 'channel'] as const,
     buckets: DURATION_BUCKETS,
     registers: [this.registry],
   });
-  private readonly upstreamDuration = new Histogram({
+  private readonly upstreamDuration = new BoundHistogram({
     name: 'vtgw_upstream_duration_seconds',
     help: "Time to VirusTotal's response headers, by operation.",
     labelNames: ['operation'] as const,
@@ -126,28 +138,33 @@ export class GatewayMetrics {
     collectDefaultMetrics({ register: this.registry, prefix: 'vtgw_' });
   }
 
-  private readonly durations = new HistogramChildren(this.duration);
-  private readonly upstreamDurations = new HistogramChildren(this.upstreamDuration);
-
   observe(entry: AuditEntry): void {
-    const operation = entry.operation ?? 'none';
-    const client = entry.clientId ?? 'anonymous';
-    const gatewayCode = entry.gatewayCode ?? 'none';
-    // Client ids are unique and none holds a newline (clients-file.ts), so the key names one label set.
-    const key = `${operation}\n${entry.status}\n${client}\n${entry.channel}\n${entry.outcome}\n${gatewayCode}`;
-    if (!this.requestCounts.increment(key)) {
-      this.requestCounts.begin(key, { operation, status: entry.status, client, channel: entry.channel, outcome: entry.outcome, gateway_code: gatewayCode });
-    }
-    const durationKey = `${operation}\n${entry.channel}`;
-    const duration = this.durations.get(durationKey) ?? this.durations.bind(durationKey, { operation, channel: entry.channel });
-    duration.observe(entry.durationMs / 1000);
-    if (entry.upstreamMs !== null) {
-      const upstream = this.upstreamDurations.get(operation) ?? this.upstreamDurations.bind(operation, { operation });
-      upstream.observe(entry.upstreamMs / 1000);
-    }
+    const series = this.seriesOf(entry.operation ?? 'none', entry.channel);
+    series.count(entry.status, entry.clientId ?? 'anonymous', entry.outcome, entry.gatewayCode ?? 'none');
+    series.duration.observe(entry.durationMs / 1000);
+    if (entry.upstreamMs !== null) series.upstream.observe(entry.upstreamMs / 1000);
     if (entry.outcome === 'limited') this.rateLimited.inc({ client: entry.clientId ?? 'anonymous' });
     const kind = upstreamErrorKind(entry);
     if (kind !== undefined) this.upstreamErrors.inc({ kind });
+  }
+
+  private seriesOf(operation: string, channel: string): OperationSeries {
+    let byChannel = this.series.get(operation);
+    if (byChannel === undefined) {
+      byChannel = new Map();
+      this.series.set(operation, byChannel);
+    }
+    let series = byChannel.get(channel);
+    if (series === undefined) {
+      let upstream = this.upstreamSeries.get(operation);
+      if (upstream === undefined) {
+        upstream = this.upstreamDuration.series({ operation });
+        this.upstreamSeries.set(operation, upstream);
+      }
+      series = new OperationSeries(operation, channel, this.duration.series({ operation, channel }), upstream, this.requestCounts);
+      byChannel.set(channel, series);
+    }
+    return series;
   }
 }
 
