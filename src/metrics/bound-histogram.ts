@@ -14,7 +14,9 @@ export class HistogramSeries<T extends string> {
     this.counts = new Float64Array(bounds.length + 1);
   }
 
+  /** Ignores a value that is not a finite number (prom-client would throw; an observer of audit lines must not). */
   observe(value: number): void {
+    if (!Number.isFinite(value)) return;
     const bounds = this.bounds;
     let bucket = 0;
     while (bucket < bounds.length && value > (bounds[bucket] ?? Infinity)) bucket++;
@@ -42,9 +44,11 @@ interface HistogramLine<T extends string> {
 
 /**
  * A prom-client histogram whose label sets are bound once (`series`) and observed without prom-client's per-call
- * work: prom-client checks and hashes the labels of every observation, a third of a microsecond per histogram per
- * request. Scraped like any histogram: `getForPromString` is what the registry and `get()` read (prom-client 15),
- * and it gives the lines in prom-client's own shape, so the text is the same as prom-client would write.
+ * work: prom-client checks and hashes the labels of every observation (the gateway's metrics observer took 2 µs per
+ * request with prom-client's histograms, 37 ns with these). Scraped like any histogram: `getForPromString` is what
+ * the registry and `get()` read (prom-client 15), and it gives the lines in prom-client's own shape, so the text is
+ * the same as prom-client would write. Observe only through `series`: what prom-client's own `observe`, `labels`
+ * or `startTimer` record is not scraped.
  */
 export class BoundHistogram<T extends string> extends Histogram<T> {
   private readonly metricName: string;

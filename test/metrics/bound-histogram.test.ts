@@ -59,3 +59,15 @@ t.test('resetting the registry empties every bound series; observing goes on fro
   t.match(text, /vtgw_test_seconds_bucket\{le="0.025",operation="x",channel="rest"\} 1\n/);
   t.match(text, /vtgw_test_seconds_sum\{operation="x",channel="rest"\} 0.02\n/);
 });
+
+t.test('a value that is not a finite number is ignored, not thrown: the series stays readable', async (t) => {
+  const bound = new Registry();
+  const histogram = new BoundHistogram({ name: 'vtgw_odd_seconds', help: 'A test.', labelNames: ['operation'] as const, buckets: BUCKETS, registers: [bound] });
+  const series = histogram.series({ operation: 'x' });
+  series.observe(Number.NaN);
+  series.observe(Infinity);
+  series.observe(0.2);
+  const text = await bound.metrics();
+  t.match(text, /vtgw_odd_seconds_count\{operation="x"\} 1\n/);
+  t.match(text, /vtgw_odd_seconds_sum\{operation="x"\} 0.2\n/);
+});
