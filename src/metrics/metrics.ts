@@ -10,10 +10,6 @@ type RequestLabel = (typeof REQUEST_LABELS)[number];
 /** Requests of one label set since the last scrape. */
 interface RequestCount {
   readonly labels: LabelValues<RequestLabel>;
-  readonly status: number;
-  readonly client: string;
-  readonly outcome: string;
-  readonly gatewayCode: string;
   count: number;
 }
 
@@ -37,16 +33,19 @@ class OperationSeries {
   /** Adds one request to the count of its label set. */
   count(status: number, client: string, outcome: string, gatewayCode: string): void {
     const last = this.last;
-    if (last !== null && last.status === status && last.client === client && last.outcome === outcome && last.gatewayCode === gatewayCode) {
-      last.count++;
-      return;
+    if (last !== null) {
+      const { labels } = last;
+      if (labels.status === status && labels.client === client && labels.outcome === outcome && labels.gateway_code === gatewayCode) {
+        last.count++;
+        return;
+      }
     }
     // Client ids are unique and none holds a newline (clients-file.ts), so the key names one label set.
     const key = `${status}\n${client}\n${outcome}\n${gatewayCode}`;
     let found = this.counts.get(key);
     if (found === undefined) {
       const labels = { operation: this.operation, status, client, channel: this.channel, outcome, gateway_code: gatewayCode };
-      found = { labels, status, client, outcome, gatewayCode, count: 0 };
+      found = { labels, count: 0 };
       this.counts.set(key, found);
       this.pending.push(found);
     }

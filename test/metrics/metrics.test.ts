@@ -55,3 +55,17 @@ t.test('each label set is its own series: a different status, client, channel or
   t.equal(await sample(metrics, 'vtgw_requests_total{operation="none",status="401",client="anonymous",channel="rest",outcome="unauthenticated",gateway_code="GW_ERR_AUTH_REQUIRED"}'), 1);
   t.equal(await sample(metrics, 'vtgw_request_duration_seconds_count{operation="listGroupUsers",channel="mcp"}'), 1);
 });
+
+t.test('requests in a row that differ in one label only are counted apart', async (t) => {
+  const metrics = new GatewayMetrics();
+  const svc = (over: string): string => `vtgw_requests_total{operation="listGroupUsers",${over},channel="rest",outcome="ok",gateway_code="none"}`;
+  // Each differs from the one before it in one label: status, gateway code, client, outcome.
+  for (const over of [{}, { status: 201 }, {}, { gatewayCode: 'GW_ERR_CALLER_GONE' }, {}, { clientId: 'other' }, { clientId: 'other' }, {}, { outcome: 'upstream_error' as const }]) {
+    metrics.observe(entry(over));
+  }
+  t.equal(await sample(metrics, okSvc), 4);
+  t.equal(await sample(metrics, svc('status="201",client="svc"')), 1);
+  t.equal(await sample(metrics, svc('status="200",client="other"')), 2);
+  t.equal(await sample(metrics, 'vtgw_requests_total{operation="listGroupUsers",status="200",client="svc",channel="rest",outcome="ok",gateway_code="GW_ERR_CALLER_GONE"}'), 1);
+  t.equal(await sample(metrics, 'vtgw_requests_total{operation="listGroupUsers",status="200",client="svc",channel="rest",outcome="upstream_error",gateway_code="none"}'), 1);
+});
