@@ -1,4 +1,4 @@
-import { mkdirSync, readdirSync } from 'node:fs';
+import { mkdtempSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { drive } from './drive.js';
 import type { Scenario } from './scenarios.js';
@@ -20,8 +20,8 @@ const nowUs = (): number => Number(process.hrtime.bigint() / 1000n);
  * `seconds` after a 1 s warm-up, then stopped with SIGTERM: Node writes the profile as the process exits.
  */
 export async function profileGateway(setup: BenchSetup, upstreamUrl: string, scenario: Scenario, seconds: number): Promise<ProfileRun> {
-  const dir = join(setup.workDir, 'cpu-profile');
-  mkdirSync(dir, { recursive: true });
+  // A directory of its own per call: the profile is found as the one .cpuprofile file in it.
+  const dir = mkdtempSync(join(setup.workDir, 'cpu-profile-'));
   const env = await gatewayEnvironment(setup, upstreamUrl, 'audit-profile');
   const gateway = await startGateway(env, ['--cpu-prof', `--cpu-prof-dir=${dir}`], 'gateway (profiled)');
   const target = gatewayTarget(gateway, env, setup.token);
