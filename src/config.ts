@@ -43,7 +43,7 @@ export const settings = {
     env: 'VIRUSTOTAL_KEY_OWNER_GROUPS',
     schema: Type.String(),
     default: '',
-    doc: "Comma-separated groups holding the key owner, which no client may remove from a threat profile's editors. Looked up from VirusTotal with the owner when `VIRUSTOTAL_KEY_OWNER` is unset.",
+    doc: "Comma-separated groups holding the key owner, which no client may remove from a threat profile's editors or make its viewers. Looked up from VirusTotal with the owner when `VIRUSTOTAL_KEY_OWNER` is unset.",
   },
   keyOwnerMinDailyAllowance: {
     env: 'VIRUSTOTAL_KEY_OWNER_MIN_DAILY_ALLOWANCE',

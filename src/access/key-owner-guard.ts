@@ -25,13 +25,16 @@ function refusal(change: AccountChange, owner: KeyOwner, minDailyAllowance: numb
         ? `Key-owner protection: ${rule}; its daily API allowance may not go below ${minDailyAllowance}`
         : undefined;
     case 'remove-editor':
+    case 'grant-viewer': {
+      const what = change.kind === 'remove-editor' ? "removed from a threat profile's editors" : "given viewer access to a threat profile, which would replace its editor access";
       if (change.principalType === 'user' && same(change.principal, owner.username)) {
-        return `Key-owner protection: ${rule} and may not be removed from a threat profile's editors`;
+        return `Key-owner protection: ${rule} and may not be ${what}`;
       }
       if (change.principalType === 'group' && owner.groups.has(change.principal)) {
-        return `Key-owner protection: the group "${change.principal}" holds ${rule.replace('the account ', '')} and may not be removed from a threat profile's editors`;
+        return `Key-owner protection: the group "${change.principal}" holds ${rule.replace('the account ', '')} and may not be ${what}`;
       }
       return undefined;
+    }
   }
 }
 

@@ -4,6 +4,11 @@
  * comes from a cached `GET /groups/{id}/users?attributes=email`, refreshed in the background at most every
  * `refreshMs` per group (never on a request's own path; each refresh spends the upstream budget like any call).
  * A name not (yet) known keeps its other half `null`.
+ *
+ * Only a call that VirusTotal answered with success starts a look-up: its group was checked by the schema, the
+ * caller's scopes and allowlist, and VirusTotal itself. A refused call (unauthenticated, out of scope, invalid, over
+ * its limit) is described from what is cached, so that no caller can make the gateway spend the organisation's
+ * budget on groups of its choosing, unaudited.
  */
 import type { Readable } from 'node:stream';
 import type { AuditEntry, Person } from './audit-entry.js';
@@ -17,6 +22,13 @@ interface Cached {
 
 const EMAIL = /^[^@\s]+@[^@\s]+$/;
 
+/** Groups kept in the directory; the oldest looked-up is dropped beyond it. */
+export const MAX_DIRECTORY_GROUPS = 256;
+
+function succeeded(entry: AuditEntry): boolean {
+  return entry.upstreamStatus !== null && entry.upstreamStatus >= 200 && entry.upstreamStatus < 300;
+}
+
 export class PersonDirectory {
   private readonly groups = new Map<string, Cached>();
   private readonly refreshing = new Map<string, number>();
@@ -29,7 +41,7 @@ export class PersonDirectory {
   /**
    * The entry with `people` added: each user it names (targets.user and the strings of its change), with username
    * and email as far as the group's cached directory knows them. Starts a background refresh when the group's
-   * directory is missing or older than refreshMs.
+   * directory is missing or older than refreshMs, and VirusTotal answered the call with success.
    */
   withPeople(entry: AuditEntry): AuditEntry {
     const group = entry.targets.group;
@@ -37,7 +49,7 @@ export class PersonDirectory {
     const names = namedUsers(entry);
     if (names.size === 0) return entry;
     const cached = this.groups.get(group);
-    this.refreshIfDue(group, cached);
+    if (succeeded(entry)) this.refreshIfDue(group, cached);
     const people: Person[] = [];
     const seen = new Set<Person>();
     for (const name of names) {
@@ -66,6 +78,7 @@ export class PersonDirectory {
     if (cached !== undefined && now - cached.fetchedAt < every) return;
     const started = this.refreshing.get(group);
     if (started !== undefined && now - started < every) return;
+    if (!this.refreshing.has(group)) keepBounded(this.refreshing);
     this.refreshing.set(group, now);
     const done = this.fetch(group).then(
       (users) => {
@@ -74,6 +87,8 @@ export class PersonDirectory {
           if (user.username !== null) byName.set(user.username.toLowerCase(), user);
           if (user.email !== null) byName.set(user.email.toLowerCase(), user);
         }
+        this.groups.delete(group);
+        keepBounded(this.groups);
         this.groups.set(group, { byName, fetchedAt: (this.opts.now ?? Date.now)() });
       },
       (err: unknown) => this.opts.failed?.(group, err),
@@ -81,6 +96,13 @@ export class PersonDirectory {
     this.pending.add(done);
     void done.finally(() => this.pending.delete(done));
   }
+}
+
+/** Makes room for one more group: drops the entry set longest ago (a Map iterates in insertion order). */
+function keepBounded(map: Map<string, unknown>): void {
+  if (map.size < MAX_DIRECTORY_GROUPS) return;
+  const oldest = map.keys().next();
+  if (oldest.done !== true) map.delete(oldest.value);
 }
 
 /**

@@ -1,5 +1,5 @@
 import { FormatRegistry, Type, type Static, type TSchema } from '@sinclair/typebox';
-import { GroupId, UserId } from './params.js';
+import { GroupId, NOT_AN_API_KEY, UserId } from './params.js';
 
 // Only what every address has: VirusTotal judges the rest (o'brien@, r&d@ and internationalised addresses pass).
 const NOT_IN_EMAIL = '@\\s\\u0000-\\u001f\\u007f-\\u009f';
@@ -176,7 +176,7 @@ export type PatchGroupUsersBodyT = Static<typeof PatchGroupUsersBody>;
 export const Principal = Type.Object(
   {
     type: Type.Union([Type.Literal('user'), Type.Literal('group')]),
-    id: Type.String({ pattern: '^(?!.*\\.\\.)[A-Za-z0-9][A-Za-z0-9_.@+-]{0,127}$', description: 'Username or group ID.' }),
+    id: Type.String({ pattern: `^${NOT_AN_API_KEY}(?!.*\\.\\.)[A-Za-z0-9][A-Za-z0-9_.@+-]{0,127}$`, description: 'Username or group ID. An API key (64 hex digits) is refused.' }),
   },
   { additionalProperties: false },
 );

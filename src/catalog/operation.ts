@@ -1,6 +1,7 @@
 import type { Static, TObject, TSchema } from '@sinclair/typebox';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
 import { GatewayError } from '../errors.js';
+import { withoutApiKeys } from '../security/api-key-shapes.js';
 import { compileUpstreamPath } from './upstream-path.js';
 import type { TagName } from './tags.js';
 
@@ -60,7 +61,9 @@ export type AccountChange =
   | { kind: 'revoke-admin'; user: string }
   | { kind: 'change-roles'; user: string }
   | { kind: 'set-daily-allowance'; user: string; allowed: number }
-  | { kind: 'remove-editor'; principalType: string; principal: string };
+  | { kind: 'remove-editor'; principalType: string; principal: string }
+  /** Granting viewer access replaces an editor's level (the level held is updated): a demotion. */
+  | { kind: 'grant-viewer'; principalType: string; principal: string };
 
 /** A request body example with its name, as OpenAPI lists it in the operation's `examples` map. */
 export interface NamedExample<T> {
@@ -162,8 +165,6 @@ export interface RowWithBody<B extends TObject> extends RowBase {
 
 // Audit lines stay bounded whatever a caller sends (the REST router's maxParamLength).
 const MAX_TARGET_LENGTH = 512;
-/** VirusTotal takes an API key where a user id goes (`/users/{key}`): such a value is never written to an audit line. */
-const LOOKS_LIKE_API_KEY = /^[0-9a-fA-F]{64}$/;
 
 function targetsOf(resource: ResourceKind): Operation['targets'] {
   return (params) => {
@@ -171,7 +172,7 @@ function targetsOf(resource: ResourceKind): Operation['targets'] {
     for (const [name, value] of Object.entries(params)) {
       if (typeof value !== 'string') continue;
       const target = name === 'id' ? resource : TARGET_OF_PARAM[name];
-      if (target !== undefined) targets[target] = LOOKS_LIKE_API_KEY.test(value) ? '[api key withheld]' : value.slice(0, MAX_TARGET_LENGTH);
+      if (target !== undefined) targets[target] = withoutApiKeys(value).slice(0, MAX_TARGET_LENGTH);
     }
     return targets;
   };

@@ -596,6 +596,8 @@ export const operations: readonly Operation[] = [
       },
     },
     summarize: (body) => ({ grant: principals(body) }),
+    accountChanges: ({ params, body }) =>
+      params.relationship === 'viewers' ? body.data.map((p) => ({ kind: 'grant-viewer' as const, principalType: p.type, principal: p.id })) : [],
     tool: { name: 'add-threat-profile-relationships', hints: destructive },
   }),
   defineBodyOperation({

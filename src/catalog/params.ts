@@ -10,9 +10,12 @@ export const GroupId = Type.String({
   examples: ['my_group_id'],
 });
 
+/** 64 hex digits: an API key, which VirusTotal takes where a user goes; the gateway refuses one everywhere it names a user. */
+export const NOT_AN_API_KEY = '(?![0-9a-fA-F]{64}$)';
+
 export const UserId = Type.String({
-  pattern: `^${SEGMENT_NO_DOTDOT}[A-Za-z0-9][A-Za-z0-9_.@+-]{0,127}$`,
-  description: 'VirusTotal username (not the email), e.g. `user_1`.',
+  pattern: `^${NOT_AN_API_KEY}${SEGMENT_NO_DOTDOT}[A-Za-z0-9][A-Za-z0-9_.@+-]{0,127}$`,
+  description: 'VirusTotal username (not the email), e.g. `user_1`. An API key (64 hex digits) is refused.',
   examples: ['user_1'],
 });
 
@@ -21,7 +24,7 @@ export const UserId = Type.String({
  * refuses one (64 hex digits), so that no key reaches a path it forwards or an audit line it writes.
  */
 export const UserRef = Type.String({
-  pattern: `^(?![0-9a-fA-F]{64}$)${SEGMENT_NO_DOTDOT}[A-Za-z0-9][A-Za-z0-9_.@+-]{0,127}$`,
+  pattern: `^${NOT_AN_API_KEY}${SEGMENT_NO_DOTDOT}[A-Za-z0-9][A-Za-z0-9_.@+-]{0,127}$`,
   description: 'VirusTotal username (or email), e.g. `user_1`. An API key (64 hex digits) is refused.',
   examples: ['user_1'],
 });

@@ -3,6 +3,7 @@ import type { AuditEntry, Channel } from '../audit/audit-entry.js';
 import { lineTime } from '../audit/line-time.js';
 import { GATEWAY_PREFIX, type Operation } from '../catalog/operation.js';
 import type { GatewayError, GatewayErrorCode } from '../errors.js';
+import { pathWithoutApiKeys } from '../security/api-key-shapes.js';
 import type { Client } from '../security/client.js';
 
 /** What one call is, on any channel: filled in as it goes, turned into its audit line when it ends. */
@@ -102,8 +103,6 @@ export function auditIntentOf(call: CallRecord): AuditEntry {
  */
 export const AUDIT_FIELD_MAX_BYTES = 256;
 
-/** A path segment of 64 hex digits: VirusTotal takes an API key as a user id (`/users/{key}`), so none is written down. */
-const API_KEY_SEGMENT = /(^|\/)[0-9a-fA-F]{64}(?=\/|$)/g;
 
 type Cuts = NonNullable<AuditEntry['cut']>;
 
@@ -142,7 +141,7 @@ export function auditEntryOf(call: CallRecord, status: number): AuditEntry {
     clientIp: kept(call.clientIp, 'clientIp', cuts),
     operation: op?.name ?? null,
     method: call.method,
-    path: kept(call.path.length < 64 ? call.path : call.path.replace(API_KEY_SEGMENT, '$1[api key withheld]'), 'path', cuts),
+    path: kept(pathWithoutApiKeys(call.path), 'path', cuts),
     targets: call.client === null ? keptTargets(targets, cuts) : targets,
     outcome: outcomeOf(call, status),
     status,

@@ -126,6 +126,39 @@ t.test('a user id that looks like an API key is refused before anything leaves, 
   t.match(lines[0], { path: '/v1/users/[api key withheld]', targets: { user: '[api key withheld]' }, status: 400 });
 });
 
+t.test('a key with anything next to it, percent-encoded in part, or in a body is kept out of every audit line', async (t) => {
+  const stack = await startStack(t);
+  stack.sim.resetStats();
+  const key = 'ab'.repeat(32);
+  const partlyEncoded = `${key.slice(0, 10)}%${key.charCodeAt(10).toString(16)}${key.slice(11)}`;
+  for (const path of [`/v1/users/${key}%20`, `/v1/users/${key}%0A`, `/v1/users/${partlyEncoded}`, `/v1/groups/${G}/relationships/users/${key}`]) {
+    t.equal((await send(stack, 'GET', path, stack.auth)).status, 400, path);
+  }
+  t.equal(stack.sim.requestCount(), 0, 'nothing sent');
+  t.equal((await send(stack, 'GET', `/v1/users/x${key}`, stack.auth)).status, 404, 'a username with a letter before the digits is no key: sent, and unknown');
+  const bodies: [string, string, unknown][] = [
+    ['PATCH', `/v1/groups/${G}/relationships/users`, { data: [{ type: 'user', id: key, context_attributes: { add_roles: ['USER_ROLE_PRIVATE_SCANNING'] } }] }],
+    ['POST', '/v1/threat_profiles/332e02da667746f180a9740e94a3ec98/relationships/viewers', { data: [{ type: 'user', id: key }] }],
+  ];
+  for (const [method, path, body] of bodies) t.equal((await send(stack, method, path, stack.auth, body)).status, 400, `${method} ${path}`);
+  t.equal(stack.sim.requestCount(), 1, 'nothing else sent');
+  const lines = stack.auditLines().filter((l) => l.outcome !== 'intent');
+  t.equal(lines.length, 7, 'each call is on the record');
+  const written = JSON.stringify(lines);
+  t.notOk(written.includes(key.slice(0, 40)), 'no line holds the key or most of it');
+  t.notOk(written.includes(partlyEncoded.slice(0, 40)), 'nor its percent-encoded form');
+  t.match(lines[0], { path: '/v1/users/[api key withheld]', targets: { user: '[api key withheld]' } });
+  t.match(lines[4], { path: '/v1/users/[api key withheld]', targets: { user: 'x[api key withheld]' }, status: 404 });
+
+  const mcp = await startMcpStack(t);
+  const client = await mcp.connect();
+  const result = await callTool(client, 'get-user-object', { id: `${key}\n` });
+  t.equal(result.isError, true);
+  t.equal(mcp.sim.requestCount(), 0, 'nothing sent over MCP');
+  t.notOk(JSON.stringify(mcp.auditLines()).includes(key.slice(0, 40)), 'nor written by the MCP channel');
+  t.match(mcp.auditLines().at(-1), { channel: 'mcp', targets: { user: '[api key withheld]\n' } });
+});
+
 t.test("the gateway's own key, which GET /users/<owner> returns, stays redacted even for a key holder", async (t) => {
   const stack = await startStack(t);
   const own = await send(stack, 'GET', `/v1/users/${DEMO_ADMIN_USER}`, stack.auth);

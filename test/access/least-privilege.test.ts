@@ -52,6 +52,7 @@ t.test("the key owner's account cannot be removed, demoted, capped or taken off 
   const patch = (context_attributes: Record<string, unknown>, id = DEMO_ADMIN_USER) =>
     send(users, 'PATCH', stack.auth, { data: [{ type: 'user', id, context_attributes }] });
   const editors = `${stack.url}/v1/threat_profiles/${DEMO_THREAT_PROFILE_ID}/relationships/editors`;
+  const viewers = `${stack.url}/v1/threat_profiles/${DEMO_THREAT_PROFILE_ID}/relationships/viewers`;
   const cases: [string, () => Promise<Answer>, RegExp][] = [
     ['remove from the group', () => send(`${users}/${DEMO_ADMIN_USER}`, 'DELETE', stack.auth), /may not be removed from the group/],
     ['revoke admin', () => send(`${stack.url}/v1/groups/${G}/relationships/administrators/${DEMO_ADMIN_USER}`, 'DELETE', stack.auth), /keeps its group admin role/],
@@ -61,6 +62,9 @@ t.test("the key owner's account cannot be removed, demoted, capped or taken off 
     ['username in different case', () => send(`${users}/DEMO_ADMIN`, 'DELETE', stack.auth), /may not be removed/],
     ['off the editors', () => send(editors, 'DELETE', stack.auth, { data: [{ type: 'user', id: DEMO_ADMIN_USER }] }), /threat profile's editors/],
     ['its group off the editors', () => send(editors, 'DELETE', stack.auth, { data: [{ type: 'group', id: G }] }), /group "my_group_id" holds/],
+    // Granting a level updates the one held: viewer access would demote the owner from editor.
+    ['made a viewer', () => send(viewers, 'POST', stack.auth, { data: [{ type: 'user', id: DEMO_ADMIN_USER }] }), /viewer access .* replace its editor access/],
+    ['its group made a viewer', () => send(viewers, 'POST', stack.auth, { data: [{ type: 'user', id: 'user_2' }, { type: 'group', id: G }] }), /group "my_group_id" holds/],
   ];
   for (const [name, attempt, reason] of cases) {
     stack.sim.resetStats();
@@ -72,6 +76,7 @@ t.test("the key owner's account cannot be removed, demoted, capped or taken off 
   t.equal((await patch({ add_roles: ['USER_ROLE_PRIVATE_SCANNING'] })).status, 200, 'adding a role is fine');
   t.equal((await patch({ quota_limits: { api_requests_daily: { allowed: 100 } } })).status, 200, 'an allowance at the floor is fine');
   t.equal((await patch({ remove_roles: ['USER_ROLE_PRIVATE_SCANNING'] }, 'user_2')).status, 200, 'other accounts are not protected');
+  t.equal((await send(viewers, 'POST', stack.auth, { data: [{ type: 'user', id: 'user_2' }] })).status, 200, 'another account may be made a viewer');
   t.notOk(stack.auditLines().some((l) => JSON.stringify(l).includes('vt-test-key')), 'the lookup, whose path holds the key, is not audited');
   t.match(
     stack.auditLines().filter((l) => l.operation === 'keyOwnerResolved'),
