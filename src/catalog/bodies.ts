@@ -103,14 +103,6 @@ function withoutEchoedFields(body: unknown): unknown {
   return { ...body, data };
 }
 
-const forwardedForms = new WeakMap<TSchema, (body: unknown) => unknown>([[PatchGroupBody, withoutEchoedFields]]);
-
-/** The body as the gateway forwards it once it passed `schema`: the same, but for fields a schema accepts only to drop. */
-export function forwardedBody(schema: TSchema, body: unknown): unknown {
-  const forward = forwardedForms.get(schema);
-  return forward === undefined ? body : forward(body);
-}
-
 /** The role names VirusTotal documents (Update a service account object); which a group has depends on its licence. */
 export const DOCUMENTED_ROLES = [
   'USER_ROLE_GROUP_ADMIN',
@@ -209,9 +201,17 @@ export const CreateServiceAccountsBody = Type.Object(
 );
 export type CreateServiceAccountsBodyT = Static<typeof CreateServiceAccountsBody>;
 
+/** A quota as a fetched user object holds it: vt-py's `patch_object` sends the whole `quotas` back. */
+const QuotaEcho = Type.Object(
+  { allowed: Type.Optional(Type.Integer()), used: Type.Optional(Type.Integer()) },
+  { additionalProperties: false, description: 'Another quota of the fetched object, sent back as it was: accepted, and not forwarded.' },
+);
+
 /**
  * `PATCH /users/{id}` as a group admin uses it: the member's daily API allowance, nothing else. Every other user
- * attribute is the account owner's to change, and the owner of the gateway's key is the gateway itself.
+ * attribute is the account owner's to change, and the owner of the gateway's key is the gateway itself. The body may
+ * be the object vt-py fetched and sends back (the whole `quotas`, `used` counts, `context_attributes`,
+ * `relationships`, `links`): only `quotas.api_requests_daily.allowed` is forwarded.
  */
 export const PatchUserBody = Type.Object(
   {
@@ -224,15 +224,21 @@ export const PatchUserBody = Type.Object(
             quotas: Type.Object(
               {
                 api_requests_daily: Type.Object(
-                  { allowed: Type.Integer({ minimum: 0, maximum: 1_000_000_000, description: 'Daily API cap.' }) },
+                  {
+                    allowed: Type.Integer({ minimum: 0, maximum: 1_000_000_000, description: 'Daily API cap.' }),
+                    used: Type.Optional(Type.Integer({ description: 'As fetched: accepted, and not forwarded.' })),
+                  },
                   { additionalProperties: false },
                 ),
               },
-              { additionalProperties: false },
+              { additionalProperties: QuotaEcho },
             ),
           },
           { additionalProperties: false },
         ),
+        context_attributes: Type.Optional(Echoed),
+        relationships: Type.Optional(Echoed),
+        links: Type.Optional(Echoed),
       },
       { additionalProperties: false },
     ),
@@ -243,3 +249,23 @@ export const PatchUserBody = Type.Object(
   },
 );
 export type PatchUserBodyT = Static<typeof PatchUserBody>;
+
+/** Only the daily allowance of a user PATCH: what vt-py sends back with it is not VirusTotal's to be told again. */
+function dailyAllowanceOnly(body: unknown): unknown {
+  if (!isRecord(body) || !isRecord(body.data) || !isRecord(body.data.attributes) || !isRecord(body.data.attributes.quotas)) return body;
+  const daily = body.data.attributes.quotas.api_requests_daily;
+  if (!isRecord(daily)) return body;
+  const { type, id } = body.data;
+  return { data: { type, ...(id === undefined ? {} : { id }), attributes: { quotas: { api_requests_daily: { allowed: daily.allowed } } } } };
+}
+
+const forwardedForms = new WeakMap<TSchema, (body: unknown) => unknown>([
+  [PatchGroupBody, withoutEchoedFields],
+  [PatchUserBody, dailyAllowanceOnly],
+]);
+
+/** The body as the gateway forwards it once it passed `schema`: the same, but for fields a schema accepts only to drop. */
+export function forwardedBody(schema: TSchema, body: unknown): unknown {
+  const forward = forwardedForms.get(schema);
+  return forward === undefined ? body : forward(body);
+}

@@ -8,7 +8,8 @@ async function corsPlugin(app: FastifyInstance, opts: { origins: string[] }): Pr
   await app.register(cors, {
     origin: opts.origins,
     methods: ['GET', 'POST', 'PATCH', 'DELETE'],
-    allowedHeaders: ['authorization', 'content-type', 'x-request-id'],
+    // x-apikey: VirusTotal's own header, which the gateway takes as a client token (credentials.ts).
+    allowedHeaders: ['authorization', 'x-apikey', 'content-type', 'x-request-id'],
     exposedHeaders: ['x-request-id', 'retry-after', 'x-ratelimit-limit', 'x-ratelimit-remaining', 'x-ratelimit-reset'],
     maxAge: 600,
   });

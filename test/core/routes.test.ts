@@ -26,6 +26,27 @@ t.test('nothing but the catalog is proxied; unknown routes answer 404 NotFoundEr
   t.equal(upstream.seen.length, 0);
 });
 
+t.test('CORS for a listed origin: a browser tool may send the token as Authorization or as VirusTotal\'s x-apikey', async (t) => {
+  const upstream = await startFakeUpstream();
+  t.teardown(() => upstream.close());
+  const { app, auth } = await buildTestGateway(t, { upstream: upstream.baseUrl, config: { corsOrigins: 'https://tools.example.com' } });
+  const preflight = (origin: string) =>
+    app.inject({
+      method: 'OPTIONS',
+      url: '/api/v3/groups/g',
+      headers: { origin, 'access-control-request-method': 'GET', 'access-control-request-headers': 'x-apikey' },
+    });
+  const allowed = await preflight('https://tools.example.com');
+  t.equal(allowed.statusCode, 204);
+  t.equal(allowed.headers['access-control-allow-origin'], 'https://tools.example.com');
+  t.match(String(allowed.headers['access-control-allow-headers']).split(','), ['authorization', 'x-apikey', 'content-type', 'x-request-id']);
+  t.equal((await preflight('https://evil.example')).headers['access-control-allow-origin'], undefined, 'an origin not listed gets none');
+  const answer = await app.inject({ method: 'GET', url: '/v1/groups/g', headers: { ...auth, origin: 'https://tools.example.com' } });
+  t.equal(answer.headers['access-control-allow-origin'], 'https://tools.example.com');
+  t.match(String(answer.headers['access-control-expose-headers']), /x-request-id/);
+  t.equal(upstream.seen.filter((request) => request.method === 'OPTIONS').length, 0, 'a preflight never reaches VirusTotal');
+});
+
 t.test('response hygiene', async (t) => {
   const upstream = await startFakeUpstream();
   t.teardown(() => upstream.close());

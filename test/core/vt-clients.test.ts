@@ -95,6 +95,23 @@ t.test('alias on: vt-py and vt-go work against the gateway with only the host an
     t.equal(unchanged.status, 200, `vt-go's PatchObject with nothing modified: ${unchanged.body}`);
   });
 
+  t.test("patch_object's body for a user, from vt-py: the whole fetched quotas sent back; only the daily allowance goes on", async (t) => {
+    const fetched = await vtClientCall('vt-py', stack.url, { method: 'GET', target: '/api/v3/users/user_2', apiKey: ADMIN_TOKEN });
+    t.equal(fetched.status, 200, fetched.body);
+    const user = (JSON.parse(fetched.body) as { data: { type: string; id: string; attributes: { quotas: Record<string, { allowed: number; used: number }> } } }).data;
+    t.ok(Object.keys(user.attributes.quotas).length > 1, 'the fetched object holds several quotas');
+    const quotas = { ...user.attributes.quotas, api_requests_daily: { ...user.attributes.quotas.api_requests_daily, allowed: 321 } };
+    // vt-py's Object.to_dict(modified_attributes_only=True): the modified top-level attribute whole, then relationships.
+    const vtPy = JSON.stringify({ data: { type: 'user', attributes: { quotas }, id: 'user_2', relationships: { groups: { data: [{ type: 'group', id: G }] } } } });
+    const patched = await vtClientCall('vt-py', stack.url, { method: 'PATCH', target: '/api/v3/users/user_2', apiKey: ADMIN_TOKEN, body: vtPy });
+    t.equal(patched.status, 200, patched.body);
+    t.equal(stack.sim.requests().at(-1)?.body, '{"data":{"type":"user","id":"user_2","attributes":{"quotas":{"api_requests_daily":{"allowed":321}}}}}');
+    t.match(stack.auditLines().at(-1), { operation: 'patchUser', change: { dailyAllowance: 321 } });
+    const otherChanged = JSON.stringify({ data: { type: 'user', attributes: { quotas, email: 'x@example.com' } } });
+    const refused = vtPyOutcome(await vtClientCall('vt-py', stack.url, { method: 'PATCH', target: '/api/v3/users/user_2', apiKey: ADMIN_TOKEN, body: otherChanged }));
+    t.match(refused, { ok: false, code: 'InvalidArgumentError', message: /email/ }, 'any other attribute is still refused');
+  });
+
   t.test("vt-py's delete: no body, Content-Length: 0; the answer declares its length", async (t) => {
     const answer = await vtClientCall('vt-py', stack.url, { method: 'DELETE', target: `/api/v3/groups/${G}/relationships/users/user_13`, apiKey: ADMIN_TOKEN });
     t.equal(answer.status, 200, answer.body);
