@@ -14,7 +14,8 @@ export function authorize(op: Operation, input: ValidatedInput, prepared: Prepar
   const allowlist = client[kind.allowlist];
   const id = input.params.id ?? '';
   if (allowlist !== 'all' && kind.requiresAll) {
-    throw new GatewayError('GW_ERR_FORBIDDEN', `Client "${client.id}" may act on a ${kind.label} only with the group allowlist "*"`);
+    const which = kind.allowlist === 'groups' ? 'group' : 'threat-profile';
+    throw new GatewayError('GW_ERR_FORBIDDEN', `Client "${client.id}" may act on a ${kind.label} only with the ${which} allowlist "*"`);
   }
   if (allowlist !== 'all' && !allowlist.has(id)) {
     throw new GatewayError('GW_ERR_FORBIDDEN', `Client "${client.id}" may not act on ${kind.label} "${id}"`);

@@ -23,7 +23,7 @@ export const scopes = [
 export type Scope = (typeof scopes)[number];
 
 /**
- * The kinds of object an operation acts on. Each is named by the path parameter `id`, guarded by the client's
+ * The kinds of object an operation acts on. Each is named by the path parameter `id` (a collection by its path), guarded by the client's
  * allowlist of that name, and recorded in the audit line's targets under its kind. `requiresAll`: the object's group
  * cannot be told from its id (`my_group_x_y` may belong to `my_group` or `my_group_x`), so only a client whose
  * allowlist is `*` may act on it. `holdsServiceAccounts`: its answers may carry service-account objects (and their keys).
@@ -31,6 +31,8 @@ export type Scope = (typeof scopes)[number];
 export const resourceKinds = {
   group: { label: 'group', allowlist: 'groups', requiresAll: false, holdsServiceAccounts: true },
   threatProfile: { label: 'threat profile', allowlist: 'threatProfiles', requiresAll: false, holdsServiceAccounts: false },
+  /** The collection itself: a page of it cannot be cut to an allowlist without breaking VirusTotal's paging. */
+  threatProfileList: { label: 'threat profile list', allowlist: 'threatProfiles', requiresAll: true, holdsServiceAccounts: false },
   user: { label: 'user', allowlist: 'groups', requiresAll: true, holdsServiceAccounts: true },
   serviceAccount: { label: 'service account', allowlist: 'groups', requiresAll: true, holdsServiceAccounts: true },
 } as const;

@@ -78,6 +78,7 @@ export const GroupRelationshipParams = Type.Object(
   { id: GroupId, relationship: GroupRelationship },
   { additionalProperties: false },
 );
+export const ThreatProfileParams = Type.Object({ id: ThreatProfileId }, { additionalProperties: false });
 export const ThreatProfileRelationshipParams = Type.Object(
   { id: ThreatProfileId, relationship: ThreatProfileRelationship },
   { additionalProperties: false },
@@ -143,6 +144,33 @@ export const GroupObjectQuery = Type.Object(
   { additionalProperties: false },
 );
 
+/**
+ * Relationships a threat profile object embeds as descriptors: its access levels, and `recommendations` (the name
+ * google/mcp-security's GTI tools ask for).
+ */
+export const THREAT_PROFILE_OBJECT_RELATIONSHIPS = [...THREAT_PROFILE_RELATIONSHIPS, 'recommendations'] as const;
+
+/** Query parameters of a threat profile object GET. */
+export const ThreatProfileObjectQuery = Type.Object(
+  {
+    relationships: Type.Optional(
+      Type.String({
+        pattern: `^${oneOf(THREAT_PROFILE_OBJECT_RELATIONSHIPS)}(?:,${oneOf(THREAT_PROFILE_OBJECT_RELATIONSHIPS)}){0,${THREAT_PROFILE_OBJECT_RELATIONSHIPS.length - 1}}$`,
+        description: `Comma-separated relationships to embed as descriptors, each one of ${THREAT_PROFILE_OBJECT_RELATIONSHIPS.join(', ')}`,
+        examples: ['editors,viewers'],
+      }),
+    ),
+    attributes: Type.Optional(Attributes),
+  },
+  { additionalProperties: false },
+);
+
+/** Query parameters of a collection of objects (not a relationship): the page, and vt-cli's `--filter`. */
+export const CollectionQuery = Type.Object(
+  { limit: ListingQuery.properties.limit, cursor: ListingQuery.properties.cursor, filter: ListingQuery.properties.filter },
+  { additionalProperties: false },
+);
+
 /** Query parameters of a user object GET. */
 export const UserObjectQuery = Type.Object(
   {
@@ -178,3 +206,6 @@ export const UsageQuery = Type.Object(
 
 /** Operations that take no query parameter: any name sent is refused rather than dropped. */
 export const NoQuery = Type.Object({}, { additionalProperties: false });
+
+/** The path parameters of a collection's own path (`/threat_profiles`): none. */
+export const NoParams = Type.Object({}, { additionalProperties: false });

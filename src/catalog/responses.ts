@@ -224,6 +224,40 @@ export const ServiceAccount = Type.Object(
   },
 );
 
+export const ThreatProfile = Type.Object(
+  {
+    type: Type.Literal('threat_profile'),
+    id: Type.String(),
+    links: Type.Optional(SelfLink),
+    attributes: Type.Object(
+      {
+        name: Type.Optional(Type.String()),
+        private: Type.Optional(Type.Boolean()),
+        enable_recommendations: Type.Optional(Type.Boolean()),
+        creation_date: Type.Optional(Type.Integer({ description: 'UTC timestamp.' })),
+        last_modification_date: Type.Optional(Type.Integer({ description: 'UTC timestamp.' })),
+        interests: Type.Optional(Type.Object({}, { ...open, description: 'By interest type, e.g. `INTEREST_TYPE_TARGETED_REGION`.' })),
+        recommendation_config: Type.Optional(Type.Object({}, open)),
+      },
+      open,
+    ),
+    relationships: Type.Optional(Type.Object({}, { ...open, description: 'Embedded descriptors, when `relationships=` asked for them.' })),
+  },
+  {
+    ...open,
+    $id: 'ThreatProfile',
+    description: 'A threat profile object (Google Threat Intelligence); what it holds depends on what the key may see.',
+    examples: [
+      {
+        type: 'threat_profile',
+        id: '332e02da667746f180a9740e94a3ec98',
+        links: { self: `${VT}/threat_profiles/332e02da667746f180a9740e94a3ec98` },
+        attributes: { name: 'Financial sector', private: true, enable_recommendations: true, creation_date: 1735689600, last_modification_date: 1735689600 },
+      },
+    ],
+  },
+);
+
 const MissingObject = Type.Object(
   { type: Type.String(), id: Type.String(), error: ErrorBody.properties.error },
   { ...open, description: 'A related object VirusTotal could not find, in place of the object.' },
@@ -267,6 +301,11 @@ export const ServiceAccountPage = page('ServiceAccountPage', ref(ServiceAccount)
   ...lastPage('/groups/my_group_id/service_accounts'),
 });
 
+export const ThreatProfilePage = page('ThreatProfilePage', ref(ThreatProfile), 'A page of threat profile objects.', {
+  data: [firstExample(ThreatProfile)],
+  ...lastPage('/threat_profiles'),
+});
+
 const objectResponse = (id: string, item: TSchema, description: string) =>
   Type.Object(
     { data: ref(item) },
@@ -280,6 +319,8 @@ export const ServiceAccountResponse = objectResponse(
   ServiceAccount,
   'The service account object. `apikey` reaches only clients with the `service_accounts:keys` scope.',
 );
+
+export const ThreatProfileResponse = objectResponse('ThreatProfileResponse', ThreatProfile, 'The threat profile object.');
 
 export const CheckResponse = Type.Object(
   { data: Type.Boolean() },
@@ -355,14 +396,17 @@ export const responseComponents: readonly TSchema[] = [
   User,
   Group,
   ServiceAccount,
+  ThreatProfile,
   RelatedObject,
   DescriptorPage,
   RelatedObjectPage,
   GroupPage,
   ServiceAccountPage,
+  ThreatProfilePage,
   GroupResponse,
   UserResponse,
   ServiceAccountResponse,
+  ThreatProfileResponse,
   CheckResponse,
   CreatedServiceAccountsResponse,
   PatchUserResponse,

@@ -21,8 +21,13 @@ function accessLevel(state: SimulatorState, profile: SimThreatProfile, username:
   return undefined;
 }
 
+/** Whether the caller holds any level on the profile: what lists it and lets it be read. */
+export function canReadProfile(state: SimulatorState, profile: SimThreatProfile, username: string): boolean {
+  return accessLevel(state, profile, username) !== undefined;
+}
+
 export function requireProfileReader(state: SimulatorState, profile: SimThreatProfile, username: string): void {
-  if (accessLevel(state, profile, username) === undefined) throw forbidden();
+  if (!canReadProfile(state, profile, username)) throw forbidden();
 }
 
 export function requireProfileWriter(state: SimulatorState, profile: SimThreatProfile, username: string): void {

@@ -15,7 +15,7 @@ const sampleBodies: Record<string, unknown> = {
   patchUser: { data: { type: 'user', attributes: { quotas: { api_requests_daily: { allowed: 500 } } } } },
 };
 const sampleParams: Record<string, string> = { id: 'my_group_id', user_id: 'user_1' };
-const sampleRelationship = { group: 'users', threatProfile: 'viewers', user: 'groups_managed', serviceAccount: undefined } as const;
+const sampleRelationship = { group: 'users', threatProfile: 'viewers', threatProfileList: undefined, user: 'groups_managed', serviceAccount: undefined } as const;
 
 t.test('every operation maps one-to-one onto the same VirusTotal path and method', async (t) => {
   const upstream = await startFakeUpstream();
@@ -37,7 +37,7 @@ t.test('every operation maps one-to-one onto the same VirusTotal path and method
     t.equal(seen?.url, `/api/v3${path.replace(/^\/v1/, '')}${query}`, `${op.name}: same path`);
     t.same(seen?.body === '' ? undefined : JSON.parse(seen?.body ?? ''), body, `${op.name}: body forwarded`);
   }
-  t.equal(operations.length, 28, '12 capability operations + users PATCH + 4 threat-profile operations + 11 group-admin operations');
+  t.equal(operations.length, 30, '12 capability operations + users PATCH + 6 threat-profile operations + 11 group-admin operations');
 });
 
 t.test('the key is injected and no client header is forwarded', async (t) => {

@@ -1,6 +1,6 @@
 import t from 'tap';
 import { ConfigError, loadConfig } from '../../src/config.js';
-import { DEMO_GROUP_ID } from '../../src/simulator/index.js';
+import { DEMO_GROUP_ID, DEMO_THREAT_PROFILE_ID } from '../../src/simulator/index.js';
 import { startFakeUpstream } from '../helpers/fake-upstream.js';
 import { ADMIN_TOKEN, buildTestGateway } from '../helpers/gateway.js';
 import { freePort, startStack, type Stack } from '../helpers/stack.js';
@@ -110,6 +110,17 @@ t.test('alias on: vt-py and vt-go work against the gateway with only the host an
     const otherChanged = JSON.stringify({ data: { type: 'user', attributes: { quotas, email: 'x@example.com' } } });
     const refused = vtPyOutcome(await vtClientCall('vt-py', stack.url, { method: 'PATCH', target: '/api/v3/users/user_2', apiKey: ADMIN_TOKEN, body: otherChanged }));
     t.match(refused, { ok: false, code: 'InvalidArgumentError', message: /email/ }, 'any other attribute is still refused');
+  });
+
+  t.test('vt threatprofile list and vt threatprofile <id>, as vt-cli sends them through vt-go', async (t) => {
+    const list = await get('vt-go', stack, '/api/v3/threat_profiles?filter=name%3Ademo&limit=10');
+    t.equal(list.status, 200, list.body);
+    const page = JSON.parse(list.body) as { data: { type: string; id: string; links: { self: string } }[] };
+    t.same(page.data.map((p) => p.id), [DEMO_THREAT_PROFILE_ID], 'the profile the key may see, by name');
+    t.equal(page.data[0]?.links.self, `${stack.publicBaseUrl}/api/v3/threat_profiles/${DEMO_THREAT_PROFILE_ID}`, 'its link leads back to the gateway');
+    const one = await get('vt-go', stack, `/api/v3/threat_profiles/${DEMO_THREAT_PROFILE_ID}`);
+    t.equal(one.status, 200, one.body);
+    t.match(JSON.parse(one.body), { data: { type: 'threat_profile', id: DEMO_THREAT_PROFILE_ID, attributes: { name: 'Demo threat profile' } } });
   });
 
   t.test("vt-py's delete: no body, Content-Length: 0; the answer declares its length", async (t) => {

@@ -30,6 +30,8 @@ const cases: ToolCase[] = [
   { tool: 'check-if-user-is-group-2', args: { id: G, user_id: 'user_1' } },
   { tool: 'get-object-descriptors-related-group', args: { id: G, relationship: 'graphs' } },
   { tool: 'get-objects-related-group', args: { id: G, relationship: 'users', limit: 2 } },
+  { tool: 'list-threat-profiles', args: { limit: 5, filter: 'name:demo' } },
+  { tool: 'get-threat-profile', args: { id: TP, relationships: 'editors,viewers' } },
   { tool: 'get-object-descriptors-related-threat-profile', args: { id: TP, relationship: 'editors' } },
   { tool: 'get-objects-related-threat-profile', args: { id: TP, relationship: 'viewers' } },
   { tool: 'list-group-service-account-descriptors', args: { id: G } },

@@ -77,7 +77,7 @@ t.test('tools/list', async (t) => {
         ...(op.body === undefined ? [] : ['body']),
       ];
       t.same(Object.keys(schema?.properties ?? {}), expected, `${op.tool.name}: properties`);
-      t.same(schema?.required, [...Object.keys(op.params.properties), ...(op.body === undefined ? [] : ['body'])], `${op.tool.name}: required`);
+      t.same(schema?.required ?? [], [...Object.keys(op.params.properties), ...(op.body === undefined ? [] : ['body'])], `${op.tool.name}: required (absent when nothing is)`);
       t.equal(schema?.additionalProperties, false, `${op.tool.name}: nothing else`);
       t.notMatch(JSON.stringify(schema), /"\$(ref|id)"/, `${op.tool.name}: self-contained, no $ref or $id (OpenAPI's components are not an MCP client's)`);
       const description = tools.get(op.tool.name)?.description ?? '';

@@ -1,11 +1,11 @@
 import type { FastifyInstance } from 'fastify';
 import { parsePrincipals } from '../bodies/principals.js';
-import { notFound } from '../errors.js';
+import { invalidArgument, notFound } from '../errors.js';
 import { apiUrl } from '../links.js';
 import { requireThreatProfile } from '../lookups.js';
 import { paginate, parsePageRequest, type QueryParams } from '../paging.js';
 import { sendEmpty, sendJson } from '../replies.js';
-import { requireProfileReader, requireProfileWriter } from '../threat-profile-access.js';
+import { canReadProfile, requireProfileReader, requireProfileWriter } from '../threat-profile-access.js';
 import {
   grantProfileAccess,
   isProfileRelationship,
@@ -14,6 +14,7 @@ import {
   type ProfileRelationship,
 } from '../threat-profile-changes.js';
 import { listProfileRelationship } from '../threat-profile-relationships.js';
+import { filteredProfiles, threatProfileObject, type EmbeddedProfileRelationship } from '../threat-profile-view.js';
 import { callerOf, type RelationshipParams, type RouteContext } from './route-context.js';
 
 function requireRelationship(name: string): ProfileRelationship {
@@ -23,9 +24,40 @@ function requireRelationship(name: string): ProfileRelationship {
   return name;
 }
 
-/** Who may see and edit a threat profile: its editors and viewers relationships. */
+const EMBEDDABLE: readonly EmbeddedProfileRelationship[] = [...PROFILE_RELATIONSHIPS, 'recommendations'];
+
+function embedded(query: QueryParams): EmbeddedProfileRelationship[] {
+  const asked = query.relationships;
+  if (asked === undefined) return [];
+  if (Array.isArray(asked)) throw invalidArgument('Parameter "relationships" given more than once');
+  return asked.split(',').map((name) => {
+    const known = EMBEDDABLE.find((candidate) => candidate === name);
+    if (known === undefined) throw invalidArgument(`Relationship "${name}" not found for threat profiles`);
+    return known;
+  });
+}
+
+/** The threat profiles themselves, and who may see and edit each: its editors and viewers relationships. */
 export function registerThreatProfileRoutes(api: FastifyInstance, context: RouteContext): void {
   const { state } = context;
+
+  api.get<{ Querystring: QueryParams }>('/threat_profiles', async (request, reply) => {
+    const caller = callerOf(context, request);
+    const filter = request.query.filter;
+    if (Array.isArray(filter)) throw invalidArgument('Parameter "filter" given more than once');
+    const readable = [...state.threatProfiles.values()].filter((profile) => canReadProfile(state, profile, caller));
+    const profiles = filteredProfiles(readable, filter);
+    if (profiles === undefined) throw invalidArgument(`Unsupported filter: "${filter ?? ''}"`);
+    const page = parsePageRequest(request.query);
+    return sendJson(reply, paginate(profiles.map((profile) => threatProfileObject(profile)), page, apiUrl('threat_profiles')));
+  });
+
+  api.get<{ Params: { id: string }; Querystring: QueryParams }>('/threat_profiles/:id', async (request, reply) => {
+    const caller = callerOf(context, request);
+    const profile = requireThreatProfile(state, request.params.id);
+    requireProfileReader(state, profile, caller);
+    return sendJson(reply, { data: threatProfileObject(profile, embedded(request.query)) });
+  });
 
   for (const form of ['descriptors', 'objects'] as const) {
     const path =
