@@ -4,30 +4,35 @@ import { GatewayError } from '../errors.js';
 /** The account that owns the gateway's VirusTotal key, and the groups that hold it. */
 export interface KeyOwner {
   username: string;
+  /** Known when the owner was looked up at VirusTotal (the owner sees its own email); a change naming it is the owner's. */
+  email?: string;
   groups: ReadonlySet<string>;
 }
 
 const same = (a: string, b: string): boolean => a.toLowerCase() === b.toLowerCase();
 
+/** Whether `name` (a username, or an email where VirusTotal takes one) is the key owner's account. */
+const isOwner = (name: string, owner: KeyOwner): boolean => same(name, owner.username) || (owner.email !== undefined && same(name, owner.email));
+
 function refusal(change: AccountChange, owner: KeyOwner, minDailyAllowance: number): string | undefined {
   const rule = `the account "${owner.username}" owns the gateway's VirusTotal key`;
   switch (change.kind) {
     case 'remove-member':
-      return same(change.user, owner.username) ? `Key-owner protection: ${rule} and may not be removed from the group` : undefined;
+      return isOwner(change.user, owner) ? `Key-owner protection: ${rule} and may not be removed from the group` : undefined;
     case 'revoke-admin':
-      return same(change.user, owner.username) ? `Key-owner protection: ${rule} and keeps its group admin role` : undefined;
+      return isOwner(change.user, owner) ? `Key-owner protection: ${rule} and keeps its group admin role` : undefined;
     case 'change-roles':
-      return same(change.user, owner.username)
+      return isOwner(change.user, owner)
         ? `Key-owner protection: ${rule}; its roles may be added to, not replaced or removed`
         : undefined;
     case 'set-daily-allowance':
-      return same(change.user, owner.username) && change.allowed < minDailyAllowance
+      return isOwner(change.user, owner) && change.allowed < minDailyAllowance
         ? `Key-owner protection: ${rule}; its daily API allowance may not go below ${minDailyAllowance}`
         : undefined;
     case 'remove-editor':
     case 'grant-viewer': {
       const what = change.kind === 'remove-editor' ? "removed from a threat profile's editors" : "given viewer access to a threat profile, which would replace its editor access";
-      if (change.principalType === 'user' && same(change.principal, owner.username)) {
+      if (change.principalType === 'user' && isOwner(change.principal, owner)) {
         return `Key-owner protection: ${rule} and may not be ${what}`;
       }
       if (change.principalType === 'group' && owner.groups.has(change.principal)) {

@@ -11,6 +11,7 @@
  * budget on groups of its choosing, unaudited.
  */
 import type { Readable } from 'node:stream';
+import { API_KEY_WITHHELD } from '../security/api-key-shapes.js';
 import type { AuditEntry, Person } from './audit-entry.js';
 
 export type GroupUsersFetcher = (group: string) => Promise<Person[]>;
@@ -45,7 +46,8 @@ export class PersonDirectory {
    */
   withPeople(entry: AuditEntry): AuditEntry {
     const group = entry.targets.group;
-    if (group === undefined || this.opts.off === true) return entry;
+    // A group id the line withholds (it holds a run of hex digits shaped like a key) names no group to look up.
+    if (group === undefined || group.includes(API_KEY_WITHHELD) || this.opts.off === true) return entry;
     const names = namedUsers(entry);
     if (names.size === 0) return entry;
     const cached = this.groups.get(group);
@@ -78,7 +80,8 @@ export class PersonDirectory {
     if (cached !== undefined && now - cached.fetchedAt < every) return;
     const started = this.refreshing.get(group);
     if (started !== undefined && now - started < every) return;
-    if (!this.refreshing.has(group)) keepBounded(this.refreshing);
+    this.refreshing.delete(group);
+    keepBounded(this.refreshing);
     this.refreshing.set(group, now);
     const done = this.fetch(group).then(
       (users) => {
@@ -98,7 +101,7 @@ export class PersonDirectory {
   }
 }
 
-/** Makes room for one more group: drops the entry set longest ago (a Map iterates in insertion order). */
+/** Makes room for one more group: drops the entry set longest ago (a Map iterates in insertion order; callers delete before they set again). */
 function keepBounded(map: Map<string, unknown>): void {
   if (map.size < MAX_DIRECTORY_GROUPS) return;
   const oldest = map.keys().next();

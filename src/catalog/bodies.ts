@@ -250,11 +250,16 @@ export const PatchUserBody = Type.Object(
 );
 export type PatchUserBodyT = Static<typeof PatchUserBody>;
 
-/** Only the daily allowance of a user PATCH: what vt-py sends back with it is not VirusTotal's to be told again. */
+/**
+ * Only the daily allowance of a user PATCH: what vt-py sends back with it is never forwarded, whatever its values (the
+ * gateway sets the daily allowance and nothing else; VirusTotal's answer shows every quota as it stands).
+ */
 function dailyAllowanceOnly(body: unknown): unknown {
-  if (!isRecord(body) || !isRecord(body.data) || !isRecord(body.data.attributes) || !isRecord(body.data.attributes.quotas)) return body;
-  const daily = body.data.attributes.quotas.api_requests_daily;
-  if (!isRecord(daily)) return body;
+  const daily = isRecord(body) && isRecord(body.data) && isRecord(body.data.attributes) && isRecord(body.data.attributes.quotas)
+    ? body.data.attributes.quotas.api_requests_daily
+    : undefined;
+  // Only a body PatchUserBody admitted gets here; anything else is refused rather than forwarded as it came.
+  if (!isRecord(body) || !isRecord(body.data) || !isRecord(daily)) throw new Error('PATCH /users body not shaped as PatchUserBody');
   const { type, id } = body.data;
   return { data: { type, ...(id === undefined ? {} : { id }), attributes: { quotas: { api_requests_daily: { allowed: daily.allowed } } } } };
 }

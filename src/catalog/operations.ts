@@ -485,7 +485,7 @@ export const operations: readonly Operation[] = [
     tag: 'Users',
     summary: "Set a user's daily API allowance",
     description:
-      "Sets the member's daily API cap (`data.attributes.quotas.api_requests_daily.allowed`), the older route next to the group users PATCH. No other user attribute is accepted. Group admins only; needs the group allowlist `*`.",
+      "Sets the member's daily API cap (`data.attributes.quotas.api_requests_daily.allowed`), the older route next to the group users PATCH. No other user attribute is accepted; the other quotas and `used` counts vt-py sends back with the object are accepted and never forwarded (VirusTotal's answer shows every quota as it stands). Group admins only; needs the group allowlist `*`.",
     resource: 'user',
     params: UserParams,
     query: NoQuery,
@@ -587,7 +587,7 @@ export const operations: readonly Operation[] = [
     tag: 'Threat profiles',
     summary: 'Get a threat profile object',
     description:
-      'Returns the threat profile: its name, interests and recommendation settings; `relationships=editors,viewers` embeds who holds which access level.',
+      'Returns the threat profile: its name, interests and recommendation settings; `relationships=` embeds `editors` and `viewers` (who holds which access level) and `recommendations` as descriptors.',
     resource: 'threatProfile',
     params: ThreatProfileParams,
     query: ThreatProfileObjectQuery,

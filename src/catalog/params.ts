@@ -167,7 +167,17 @@ export const ThreatProfileObjectQuery = Type.Object(
 
 /** Query parameters of a collection of objects (not a relationship): the page, and vt-cli's `--filter`. */
 export const CollectionQuery = Type.Object(
-  { limit: ListingQuery.properties.limit, cursor: ListingQuery.properties.cursor, filter: ListingQuery.properties.filter },
+  {
+    limit: ListingQuery.properties.limit,
+    cursor: ListingQuery.properties.cursor,
+    filter: Type.Optional(
+      Type.String({
+        pattern: '^[^\\u0000-\\u001f\\u007f]{1,1024}$',
+        description: 'VirusTotal filter expression, e.g. `name:APT` (1 to 1024 characters, no control characters)',
+        examples: ['name:APT'],
+      }),
+    ),
+  },
   { additionalProperties: false },
 );
 

@@ -70,10 +70,14 @@ export class KeyOwnerDirectory {
     const key = this.apiKey();
     try {
       let username = this.configured.username;
+      let email: string | undefined;
       if (username === undefined) {
-        const id = field(field(await jsonOf(this.upstream, `/users/${encodeURIComponent(key)}`), 'data'), 'id');
+        const user = field(await jsonOf(this.upstream, `/users/${encodeURIComponent(key)}`), 'data');
+        const id = field(user, 'id');
         if (typeof id !== 'string' || id === '') throw new Error("VirusTotal's user object has no id");
         username = id;
+        const address = field(field(user, 'attributes'), 'email');
+        if (typeof address === 'string' && address !== '') email = address;
       }
       let groups = this.configured.groups;
       if (groups.length === 0) {
@@ -82,7 +86,7 @@ export class KeyOwnerDirectory {
       }
       // The key changed while this ran: the lookup begun for the new key decides.
       if (key !== this.apiKey()) return undefined;
-      this.#owner = { username, groups: new Set(groups) };
+      this.#owner = { username, ...(email === undefined ? {} : { email }), groups: new Set(groups) };
       this.log.info({ keyOwner: username, groups }, 'key owner known');
       this.resolved(this.#owner);
       return this.#owner;

@@ -55,19 +55,22 @@ function withQuery(url: string, params: Record<string, string>): string {
   return `${url}?${new URLSearchParams(params).toString()}`;
 }
 
-/** One page of `items` in VirusTotal's collection shape; the last page has no cursor and no next link. */
-export function paginate<T>(items: readonly T[], page: PageRequest, url: string): Page<T> {
+/**
+ * One page of `items` in VirusTotal's collection shape; the last page has no cursor and no next link. `kept`: query
+ * parameters that shaped the list (a filter), carried into both links so that the next page is of the same list.
+ */
+export function paginate<T>(items: readonly T[], page: PageRequest, url: string, kept: Record<string, string> = {}): Page<T> {
   const end = page.offset + page.limit;
   const limit = String(page.limit);
   const result: Page<T> = {
     data: items.slice(page.offset, end),
     meta: { count: items.length },
-    links: { self: withQuery(url, page.cursor === undefined ? { limit } : { cursor: page.cursor, limit }) },
+    links: { self: withQuery(url, page.cursor === undefined ? { ...kept, limit } : { ...kept, cursor: page.cursor, limit }) },
   };
   if (end < items.length) {
     const next = encodeCursor(end);
     result.meta.cursor = next;
-    result.links.next = withQuery(url, { cursor: next, limit });
+    result.links.next = withQuery(url, { ...kept, cursor: next, limit });
   }
   return result;
 }

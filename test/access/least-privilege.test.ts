@@ -65,6 +65,9 @@ t.test("the key owner's account cannot be removed, demoted, capped or taken off 
     // Granting a level updates the one held: viewer access would demote the owner from editor.
     ['made a viewer', () => send(viewers, 'POST', stack.auth, { data: [{ type: 'user', id: DEMO_ADMIN_USER }] }), /viewer access .* replace its editor access/],
     ['its group made a viewer', () => send(viewers, 'POST', stack.auth, { data: [{ type: 'user', id: 'user_2' }, { type: 'group', id: G }] }), /group "my_group_id" holds/],
+    // Named by email, as VirusTotal takes a user elsewhere: the looked-up owner's email is known and matched too.
+    ['made a viewer by email', () => send(viewers, 'POST', stack.auth, { data: [{ type: 'user', id: `${DEMO_ADMIN_USER}@example.com` }] }), /viewer access/],
+    ['off the editors by email', () => send(editors, 'DELETE', stack.auth, { data: [{ type: 'user', id: `${DEMO_ADMIN_USER.toUpperCase()}@EXAMPLE.COM` }] }), /threat profile's editors/],
   ];
   for (const [name, attempt, reason] of cases) {
     stack.sim.resetStats();

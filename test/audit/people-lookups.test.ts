@@ -71,8 +71,9 @@ t.test('the directory looks up only after a successful call, and keeps a bounded
   directory.withPeople(entry('refused', null));
   directory.withPeople(entry('not_found', 404));
   directory.withPeople(entry('failed', 503));
+  directory.withPeople(entry('acme_[api key withheld]', 200));
   await directory.settled();
-  t.same(looked, [], 'no look-up for a call VirusTotal did not answer with success');
+  t.same(looked, [], 'no look-up for a call VirusTotal did not answer with success, nor of a withheld group id');
 
   for (let i = 0; i <= MAX_DIRECTORY_GROUPS; i++) directory.withPeople(entry(`g${i}`, 200));
   await directory.settled();

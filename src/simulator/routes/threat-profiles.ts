@@ -49,7 +49,8 @@ export function registerThreatProfileRoutes(api: FastifyInstance, context: Route
     const profiles = filteredProfiles(readable, filter);
     if (profiles === undefined) throw invalidArgument(`Unsupported filter: "${filter ?? ''}"`);
     const page = parsePageRequest(request.query);
-    return sendJson(reply, paginate(profiles.map((profile) => threatProfileObject(profile)), page, apiUrl('threat_profiles')));
+    const kept: Record<string, string> = filter === undefined ? {} : { filter };
+    return sendJson(reply, paginate(profiles.map((profile) => threatProfileObject(profile)), page, apiUrl('threat_profiles'), kept));
   });
 
   api.get<{ Params: { id: string }; Querystring: QueryParams }>('/threat_profiles/:id', async (request, reply) => {
