@@ -129,41 +129,31 @@ export const ListingQuery = Type.Object(
   { additionalProperties: false },
 );
 
-/** Query parameters of a group object GET: embedded relationship descriptors and the attributes to return. */
-export const GroupObjectQuery = Type.Object(
-  {
-    relationships: Type.Optional(
-      Type.String({
-        pattern: `^${oneOf(GROUP_RELATIONSHIPS)}(?:,${oneOf(GROUP_RELATIONSHIPS)}){0,${GROUP_RELATIONSHIPS.length - 1}}$`,
-        description: `Comma-separated relationships to embed as descriptors, each one of ${GROUP_RELATIONSHIPS.join(', ')}`,
-        examples: ['users,administrators'],
-      }),
-    ),
-    attributes: Type.Optional(Attributes),
-  },
-  { additionalProperties: false },
-);
+/** Query parameters of an object GET: relationships (of `names`) to embed as descriptors, and the attributes to return. */
+function objectQuery(names: readonly string[], example: string) {
+  return Type.Object(
+    {
+      relationships: Type.Optional(
+        Type.String({
+          pattern: `^${oneOf(names)}(?:,${oneOf(names)}){0,${names.length - 1}}$`,
+          description: `Comma-separated relationships to embed as descriptors, each one of ${names.join(', ')}`,
+          examples: [example],
+        }),
+      ),
+      attributes: Type.Optional(Attributes),
+    },
+    { additionalProperties: false },
+  );
+}
+
+export const GroupObjectQuery = objectQuery(GROUP_RELATIONSHIPS, 'users,administrators');
 
 /**
  * Relationships a threat profile object embeds as descriptors: its access levels, and `recommendations` (the name
  * google/mcp-security's GTI tools ask for).
  */
 export const THREAT_PROFILE_OBJECT_RELATIONSHIPS = [...THREAT_PROFILE_RELATIONSHIPS, 'recommendations'] as const;
-
-/** Query parameters of a threat profile object GET. */
-export const ThreatProfileObjectQuery = Type.Object(
-  {
-    relationships: Type.Optional(
-      Type.String({
-        pattern: `^${oneOf(THREAT_PROFILE_OBJECT_RELATIONSHIPS)}(?:,${oneOf(THREAT_PROFILE_OBJECT_RELATIONSHIPS)}){0,${THREAT_PROFILE_OBJECT_RELATIONSHIPS.length - 1}}$`,
-        description: `Comma-separated relationships to embed as descriptors, each one of ${THREAT_PROFILE_OBJECT_RELATIONSHIPS.join(', ')}`,
-        examples: ['editors,viewers'],
-      }),
-    ),
-    attributes: Type.Optional(Attributes),
-  },
-  { additionalProperties: false },
-);
+export const ThreatProfileObjectQuery = objectQuery(THREAT_PROFILE_OBJECT_RELATIONSHIPS, 'editors,viewers');
 
 /** Query parameters of a collection of objects (not a relationship): the page, and vt-cli's `--filter`. */
 export const CollectionQuery = Type.Object(
@@ -181,20 +171,7 @@ export const CollectionQuery = Type.Object(
   { additionalProperties: false },
 );
 
-/** Query parameters of a user object GET. */
-export const UserObjectQuery = Type.Object(
-  {
-    relationships: Type.Optional(
-      Type.String({
-        pattern: `^${oneOf(USER_RELATIONSHIPS)}(?:,${oneOf(USER_RELATIONSHIPS)}){0,${USER_RELATIONSHIPS.length - 1}}$`,
-        description: `Comma-separated relationships to embed as descriptors, each one of ${USER_RELATIONSHIPS.join(', ')}`,
-        examples: ['groups'],
-      }),
-    ),
-    attributes: Type.Optional(Attributes),
-  },
-  { additionalProperties: false },
-);
+export const UserObjectQuery = objectQuery(USER_RELATIONSHIPS, 'groups');
 
 /** Query parameters of a service-account object GET (VirusTotal documents no relationship of a service account). */
 export const AttributesQuery = Type.Object({ attributes: Type.Optional(Attributes) }, { additionalProperties: false });
