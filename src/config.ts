@@ -39,6 +39,11 @@ export const settings = {
     schema: Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9_.@+-]{0,127}$' }),
     doc: "Username of the account that owns the key; no client may remove, demote or cap it. Unset: looked up from VirusTotal at start (writes that could touch an account answer 503 until it is known).",
   },
+  keyOwnerEmail: {
+    env: 'VIRUSTOTAL_KEY_OWNER_EMAIL',
+    schema: Type.String({ pattern: '^[^@\\s]+@[^@\\s]+$', maxLength: 254 }),
+    doc: "Email of the account that owns the key, with `VIRUSTOTAL_KEY_OWNER`: a change naming the owner by email is refused like one naming its username. Looked up from VirusTotal with the owner when `VIRUSTOTAL_KEY_OWNER` is unset.",
+  },
   keyOwnerGroups: {
     env: 'VIRUSTOTAL_KEY_OWNER_GROUPS',
     schema: Type.String(),
@@ -515,6 +520,9 @@ function crossSettingProblems(values: Record<string, unknown>): string[] {
   const { httpHeadersTimeoutMs: headers, httpRequestTimeoutMs: request } = values;
   if (typeof headers === 'number' && typeof request === 'number' && request < headers) {
     problems.push(`HTTP_REQUEST_TIMEOUT_MS: must be at least HTTP_HEADERS_TIMEOUT_MS (${headers})`);
+  }
+  if (values.keyOwnerEmail !== undefined && values.keyOwner === undefined) {
+    problems.push('VIRUSTOTAL_KEY_OWNER_EMAIL needs VIRUSTOTAL_KEY_OWNER: without it the owner and its email are looked up at VirusTotal');
   }
   return problems;
 }

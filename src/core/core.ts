@@ -146,7 +146,7 @@ export async function createCore(config: RuntimeConfig, deps: CoreDeps): Promise
   closers.push(() => upstream.close());
 
   const trustedProxies = listOf(config.trustProxy);
-  const keyOwners = new KeyOwnerDirectory(upstream, () => apiKey.current, { username: config.keyOwner, groups: listOf(config.keyOwnerGroups) }, log, (owner) =>
+  const keyOwners = new KeyOwnerDirectory(upstream, () => apiKey.current, { username: config.keyOwner, email: config.keyOwnerEmail, groups: listOf(config.keyOwnerGroups) }, log, (owner) =>
     auditLog.enqueue(gatewayEvent('keyOwnerResolved', { keyOwner: owner.username, groups: [...owner.groups] }), auditEventDone),
   );
   void keyOwners.owner();

@@ -30,13 +30,14 @@ export class KeyOwnerDirectory {
     private readonly upstream: UpstreamClient,
     /** The key in use now: its owner is the one looked up. */
     private readonly apiKey: () => string,
-    private readonly configured: { username: string | undefined; groups: readonly string[] },
+    private readonly configured: { username: string | undefined; email?: string | undefined; groups: readonly string[] },
     private readonly log: Logger,
     /** Told of every owner a look-up found (for the audit record). */
     private readonly resolved: (owner: KeyOwner) => void = () => {},
   ) {
     if (configured.username !== undefined) {
-      this.#owner = { username: configured.username, groups: new Set(configured.groups) };
+      const { email } = configured;
+      this.#owner = { username: configured.username, ...(email === undefined ? {} : { email }), groups: new Set(configured.groups) };
     }
   }
 

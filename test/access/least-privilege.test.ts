@@ -1,4 +1,5 @@
 import t from 'tap';
+import { loadConfig } from '../../src/config.js';
 import { DEMO_ADMIN_USER, DEMO_GROUP_ID, DEMO_THREAT_PROFILE_ID } from '../../src/simulator/index.js';
 import { replyJson, startFakeUpstream } from '../helpers/fake-upstream.js';
 import { bearer, buildTestGateway, type TestClient } from '../helpers/gateway.js';
@@ -91,6 +92,19 @@ t.test("the key owner's account cannot be removed, demoted, capped or taken off 
   const client = await mcp.connect();
   const tool = await callTool(client, 'remove-user-group', { id: G, user_id: DEMO_ADMIN_USER });
   t.match(tool.structuredContent, { error: { code: 'ForbiddenError', message: /Key-owner protection/ } }, 'MCP too');
+});
+
+t.test('a configured key owner is matched by the email configured with it', async (t) => {
+  const email = `${DEMO_ADMIN_USER}@example.com`;
+  const configured = await startStack(t, { config: { keyOwner: DEMO_ADMIN_USER, keyOwnerEmail: email } });
+  configured.sim.resetStats();
+  const viewers = `${configured.url}/v1/threat_profiles/${DEMO_THREAT_PROFILE_ID}/relationships/viewers`;
+  const answer = await send(viewers, 'POST', configured.auth, { data: [{ type: 'user', id: email.toUpperCase() }] });
+  t.equal(answer.status, 403);
+  t.match(answer.body, { error: { code: 'ForbiddenError', message: /Key-owner protection/ } });
+  t.equal(configured.sim.requestCount(), 0, 'nothing sent');
+  t.throws(() => loadConfig({ VIRUSTOTAL_KEY_OWNER_EMAIL: email }), /VIRUSTOTAL_KEY_OWNER_EMAIL needs VIRUSTOTAL_KEY_OWNER/, 'the email alone is a configuration error');
+  t.throws(() => loadConfig({ VIRUSTOTAL_KEY_OWNER: DEMO_ADMIN_USER, VIRUSTOTAL_KEY_OWNER_EMAIL: 'not an email' }), /VIRUSTOTAL_KEY_OWNER_EMAIL: must be/);
 });
 
 t.test('while the key owner is unknown, changes that could lock an account out wait (503); others go ahead', async (t) => {
