@@ -1,7 +1,9 @@
-import { resourceKinds, type Operation, type PreparedCall, type Scope, type ValidatedInput } from '../catalog/operation.js';
+import { resourceKinds, type AllowlistName, type Operation, type PreparedCall, type Scope, type ValidatedInput } from '../catalog/operation.js';
 import { GatewayError } from '../errors.js';
 import type { Client } from '../security/client.js';
 import { insufficientScope } from './challenge.js';
+
+const ALLOWLIST_LABEL: Record<AllowlistName, string> = { groups: 'group', threatProfiles: 'threat-profile' };
 
 /** Scope of the operation, extra scopes its input calls for, then the client's allowlist for the resource it names. */
 export function authorize(op: Operation, input: ValidatedInput, prepared: PreparedCall, client: Client): void {
@@ -14,8 +16,7 @@ export function authorize(op: Operation, input: ValidatedInput, prepared: Prepar
   const allowlist = client[kind.allowlist];
   const id = input.params.id ?? '';
   if (allowlist !== 'all' && kind.requiresAll) {
-    const which = kind.allowlist === 'groups' ? 'group' : 'threat-profile';
-    throw new GatewayError('GW_ERR_FORBIDDEN', `Client "${client.id}" may act on a ${kind.label} only with the ${which} allowlist "*"`);
+    throw new GatewayError('GW_ERR_FORBIDDEN', `Client "${client.id}" may act on a ${kind.label} only with the ${ALLOWLIST_LABEL[kind.allowlist]} allowlist "*"`);
   }
   if (allowlist !== 'all' && !allowlist.has(id)) {
     throw new GatewayError('GW_ERR_FORBIDDEN', `Client "${client.id}" may not act on ${kind.label} "${id}"`);

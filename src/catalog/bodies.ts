@@ -255,12 +255,13 @@ export type PatchUserBodyT = Static<typeof PatchUserBody>;
  * gateway sets the daily allowance and nothing else; VirusTotal's answer shows every quota as it stands).
  */
 function dailyAllowanceOnly(body: unknown): unknown {
-  const daily = isRecord(body) && isRecord(body.data) && isRecord(body.data.attributes) && isRecord(body.data.attributes.quotas)
-    ? body.data.attributes.quotas.api_requests_daily
-    : undefined;
+  const data = isRecord(body) ? body.data : undefined;
+  const attributes = isRecord(data) ? data.attributes : undefined;
+  const quotas = isRecord(attributes) ? attributes.quotas : undefined;
+  const daily = isRecord(quotas) ? quotas.api_requests_daily : undefined;
   // Only a body PatchUserBody admitted gets here; anything else is refused rather than forwarded as it came.
-  if (!isRecord(body) || !isRecord(body.data) || !isRecord(daily)) throw new Error('PATCH /users body not shaped as PatchUserBody');
-  const { type, id } = body.data;
+  if (!isRecord(data) || !isRecord(daily)) throw new Error('PATCH /users body not shaped as PatchUserBody');
+  const { type, id } = data;
   return { data: { type, ...(id === undefined ? {} : { id }), attributes: { quotas: { api_requests_daily: { allowed: daily.allowed } } } } };
 }
 

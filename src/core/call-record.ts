@@ -103,7 +103,6 @@ export function auditIntentOf(call: CallRecord): AuditEntry {
  */
 export const AUDIT_FIELD_MAX_BYTES = 256;
 
-
 type Cuts = NonNullable<AuditEntry['cut']>;
 
 /** `value` cut to `AUDIT_FIELD_MAX_BYTES` at a character boundary, noting the whole in `cuts` under `name`. */

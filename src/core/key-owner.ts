@@ -71,7 +71,7 @@ export class KeyOwnerDirectory {
     const key = this.apiKey();
     try {
       let username = this.configured.username;
-      let email: string | undefined;
+      let email = this.configured.email;
       if (username === undefined) {
         const user = field(await jsonOf(this.upstream, `/users/${encodeURIComponent(key)}`), 'data');
         const id = field(user, 'id');
