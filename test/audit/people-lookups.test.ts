@@ -83,3 +83,26 @@ t.test('the directory looks up only after a successful call, and keeps a bounded
   await directory.settled();
   t.equal(looked.length, MAX_DIRECTORY_GROUPS + 1, 'and a refused call does not look it up again');
 });
+
+t.test('the look-up throttle is bounded too: past MAX_DIRECTORY_GROUPS failing groups, the oldest may be tried again', async (t) => {
+  const tried: string[] = [];
+  const directory = new PersonDirectory(
+    async (group) => {
+      tried.push(group);
+      throw new Error('budget spent');
+    },
+    { failed: () => {} },
+  );
+  const entry = (group: string) => sampleEntry(1, { targets: { group, user: 'someone' }, upstreamStatus: 200 });
+  directory.withPeople(entry('g0'));
+  directory.withPeople(entry('g0'));
+  await directory.settled();
+  t.same(tried, ['g0'], 'a failed group is not tried again within refreshMs');
+  for (let i = 1; i <= MAX_DIRECTORY_GROUPS; i++) directory.withPeople(entry(`g${i}`));
+  await directory.settled();
+  directory.withPeople(entry(`g${MAX_DIRECTORY_GROUPS}`));
+  directory.withPeople(entry('g0'));
+  await directory.settled();
+  t.equal(tried.length, MAX_DIRECTORY_GROUPS + 2, 'the newest is still throttled; the oldest was dropped and is tried again');
+  t.equal(tried.at(-1), 'g0');
+});
