@@ -397,6 +397,12 @@ export const settings = {
     default: 1024,
     doc: 'Open connections accepted on `MCP_PORT` (lowered like `REST_MAX_CONNECTIONS`).',
   },
+  mcpAnswerTimeoutMs: {
+    env: 'MCP_ANSWER_TIMEOUT_MS',
+    schema: Millis,
+    default: 120000,
+    doc: 'Longest a POST /mcp may take to be answered, all its tool calls included: then the caller gets a 504 (or, once the answer has begun, the connection is closed). Tool calls still running end as they would and get their audit lines.',
+  },
   metricsMaxConnections: {
     env: 'METRICS_MAX_CONNECTIONS',
     schema: Type.Integer({ minimum: 1 }),

@@ -116,6 +116,8 @@ export interface Operation {
   /** The scope every call needs; `prepare` may add some of `possibleExtraScopes` from the validated input. */
   readonly scope: Scope;
   readonly possibleExtraScopes: readonly Scope[];
+  /** The scopes every call needs whatever its input: `scope`, and for an operation without a body its extra scopes. */
+  readonly scopesAlwaysNeeded: readonly Scope[];
   /** Which of the client's budgets a call spends. */
   readonly budget: 'read' | 'write';
   readonly tool: { name: string; hints: ToolHints };
@@ -180,7 +182,7 @@ function targetsOf(resource: ResourceKind): Operation['targets'] {
   };
 }
 
-function common(row: RowBase): Omit<Operation, 'body' | 'bodyExamples' | 'prepare' | 'possibleExtraScopes'> {
+function common(row: RowBase): Omit<Operation, 'body' | 'bodyExamples' | 'prepare' | 'possibleExtraScopes' | 'scopesAlwaysNeeded'> {
   const shape = {
     name: row.name,
     method: row.method,
@@ -209,6 +211,7 @@ export function defineOperation(row: RowWithoutBody): Operation {
     body: undefined,
     bodyExamples: {},
     possibleExtraScopes: extraScopes,
+    scopesAlwaysNeeded: [row.scope, ...extraScopes],
     prepare: (input) => ({
       problem: row.check?.(input),
       extraScopes,
@@ -229,6 +232,7 @@ export function defineBodyOperation<B extends TObject>(row: RowWithBody<B>): Ope
     body: row.body,
     bodyExamples: row.examples,
     possibleExtraScopes: row.extraScopes?.possible ?? [],
+    scopesAlwaysNeeded: [row.scope],
     prepare: (input) => {
       const body = input.body;
       if (!isBody.Check(body)) throw new GatewayError('GW_ERR_INVALID_ARGUMENT', `Invalid request body for ${row.name}`);

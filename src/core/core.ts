@@ -53,7 +53,7 @@ export interface Core {
   /** Calls nobody answers for (unauthenticated, unknown routes), limited per source address. */
   readonly anonymous: AnonymousLimit;
   /** Counts one call against the client's budget for the operation; gives the RateLimit headers or throws 429. */
-  admit(client: Client, op: Operation): Counted<Record<string, string>>;
+  admit(client: Client, op: Pick<Operation, 'budget'>): Counted<Record<string, string>>;
   run: OperationRunner;
   /**
    * Writes the call's audit line (group commit); `done` learns whether it is on the record. A call marked

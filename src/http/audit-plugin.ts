@@ -15,13 +15,14 @@ export interface AuditPluginOptions {
 }
 
 /**
- * Whether a request's answer goes without an audit line: protocol probes marked `unaudited`, and static files and
- * probes under the `skip` prefixes unless the answer is a refusal (4xx), which is always recorded. The anonymous limit
- * counts exactly the requests this leaves on the record.
+ * Whether a request's answer goes without an audit line: protocol probes marked `unaudited` (their own answer to a
+ * known client, or any answer that is not a refusal), and static files and probes under the `skip` prefixes unless
+ * the answer is a refusal (4xx), which is always recorded. The anonymous limit counts exactly the requests this
+ * leaves on the record.
  */
 export function goesUnaudited(request: FastifyRequest, reply: FastifyReply, skip: readonly string[]): boolean {
-  if (request.routeOptions.config.unaudited === true) return true;
   const refused = reply.statusCode >= 400 && reply.statusCode < 500;
+  if (request.routeOptions.config.unaudited === true) return !refused || callOf(request).client !== null;
   return !refused && skip.some((prefix) => request.url.startsWith(prefix));
 }
 

@@ -67,6 +67,9 @@ export async function callTool(name: string, args: ToolArguments, caller: ToolCa
   let result: CallToolResult;
   try {
     if (tool === undefined) {
+      // Costs a read, as a REST call does: a refusal is a line on the record, and the record is not free to fill.
+      const admitted = core.admit(caller.client, { budget: 'read' });
+      if (admitted instanceof Promise) await admitted;
       throw new GatewayError('GW_ERR_NOT_FOUND', `No tool is named "${name.slice(0, 128)}"; tools/list shows the tools this client may call`);
     }
     const admitted = core.admit(caller.client, tool.op);

@@ -1,5 +1,5 @@
 import type { Tool } from '@modelcontextprotocol/sdk/types.js';
-import type { Operation } from '../catalog/operation.js';
+import { resourceKinds, type Operation } from '../catalog/operation.js';
 import { GatewayError } from '../errors.js';
 import type { Client } from '../security/client.js';
 import { argumentsSchema, compileArgumentsParser, type ToolArgumentsParser } from './tool-arguments.js';
@@ -14,7 +14,7 @@ export interface McpTool {
 
 export interface ToolCatalog {
   find(name: string): McpTool | undefined;
-  /** The tools whose base scope the client holds, in catalog order. */
+  /** The tools the client may call with some arguments (tool-catalog.ts `refusalOf`), in catalog order. */
   listFor(client: Client): McpTool[];
 }
 
@@ -50,19 +50,30 @@ export function buildToolCatalog(operations: readonly Operation[]): ToolCatalog 
   const all = [...tools.values()];
   return {
     find: (name) => tools.get(name),
-    listFor: (client) => all.filter((tool) => client.scopes.has(tool.op.scope)),
+    listFor: (client) => all.filter((tool) => refusalOf(tool, client) === undefined),
   };
 }
 
 /**
+ * Why the client may not call the tool whatever its arguments: a scope every call needs, or the allowlist "*" that
+ * every call on its kind of object needs. Undefined when some arguments may be allowed.
+ */
+function refusalOf(tool: McpTool, client: Client): string | undefined {
+  const { op } = tool;
+  const missing = op.scopesAlwaysNeeded.find((scope) => !client.scopes.has(scope));
+  if (missing !== undefined) return `Client "${client.id}" lacks the scope "${missing}" needed for the tool ${op.tool.name} (${op.name})`;
+  const kind = resourceKinds[op.resource];
+  if (kind.requiresAll && client[kind.allowlist] !== 'all') {
+    return `Client "${client.id}" may call the tool ${op.tool.name} (${op.name}) only with the allowlist "*" for ${kind.allowlist}`;
+  }
+  return undefined;
+}
+
+/**
  * A tool the client does not see is refused before its arguments are even read. The runner authorizes again,
- * with the extra scopes and the group and threat-profile allowlists.
+ * with the extra scopes the arguments call for and the group and threat-profile allowlists.
  */
 export function assertToolAllowed(tool: McpTool, client: Client): void {
-  if (!client.scopes.has(tool.op.scope)) {
-    throw new GatewayError(
-      'GW_ERR_FORBIDDEN',
-      `Client "${client.id}" lacks the scope "${tool.op.scope}" needed for the tool ${tool.op.tool.name} (${tool.op.name})`,
-    );
-  }
+  const refusal = refusalOf(tool, client);
+  if (refusal !== undefined) throw new GatewayError('GW_ERR_FORBIDDEN', refusal);
 }

@@ -14,6 +14,13 @@ const groupWriter: TestClient = {
   token: 'vtgw_mcp-group-writer-token-0000000000000000000',
   scopes: ['groups:read', 'groups:write'],
 };
+const oneGroupReader: TestClient = {
+  id: 'svc-one-group-reader',
+  token: 'vtgw_mcp-one-group-reader-token-00000000000000',
+  scopes: ['groups:read', 'users:read', 'threat_profiles:read'],
+  groups: ['my_group_id'],
+  threatProfiles: ['tp-1'],
+};
 
 /** The twelve tools the capability names; they must keep their names. */
 const CAPABILITY_TOOLS = [
@@ -32,7 +39,7 @@ const CAPABILITY_TOOLS = [
 ];
 
 t.test('tools/list', async (t) => {
-  const stack = await startMcpStack(t, { clients: [reader, groupWriter] });
+  const stack = await startMcpStack(t, { clients: [reader, groupWriter, oneGroupReader] });
   const byName = (tools: Tool[]) => new Map(tools.map((tool) => [tool.name, tool]));
 
   t.test('an all-scopes client sees one tool per catalog operation, named by the catalog', async (t) => {
@@ -112,6 +119,24 @@ t.test('tools/list', async (t) => {
     t.ok(writerTools.includes('add-users-group'));
     t.ok(writerTools.includes('manage-group-users-roles-allowance'), 'listed by its base scope; the admin-role entries are checked per call');
     t.notOk(writerTools.includes('grant-group-admin-permissions-list'), 'groups:admins is not held');
+    t.notOk(writerTools.includes('remove-user-group'), 'every removal of a member needs groups:admins too: not listed without it');
     t.notOk(writerTools.some((name) => name.includes('threat-profile')), 'no threat-profile scope');
+  });
+
+  t.test('a tool no call of the client could pass is neither listed nor run', async (t) => {
+    const listed = (await (await stack.connect(oneGroupReader.token)).listTools()).tools.map((tool) => tool.name);
+    t.ok(listed.includes('get-group-object'), 'its own group: listed');
+    for (const name of ['get-service-account', 'list-threat-profiles']) {
+      t.notOk(listed.includes(name), `${name}: needs the allowlist "*", not listed`);
+    }
+    const writer = await stack.connect(groupWriter.token);
+    const before = stack.sim.requestCount();
+    const removal = await writer.callTool({ name: 'remove-user-group', arguments: { id: 'my_group_id', user_id: 'alice' } });
+    t.equal(removal.isError, true);
+    t.match(removal.content, [{ type: 'text', text: /groups:admins/ }], 'the refusal names the scope');
+    const reading = await (await stack.connect(oneGroupReader.token)).callTool({ name: 'list-threat-profiles', arguments: {} });
+    t.equal(reading.isError, true);
+    t.match(reading.content, [{ type: 'text', text: /only with the allowlist/ }]);
+    t.equal(stack.sim.requestCount(), before, 'VirusTotal was asked nothing');
   });
 });
