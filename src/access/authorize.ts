@@ -15,10 +15,16 @@ export function authorize(op: Operation, input: ValidatedInput, prepared: Prepar
   const kind = resourceKinds[op.resource];
   const allowlist = client[kind.allowlist];
   const id = input.params.id ?? '';
-  if (allowlist !== 'all' && kind.requiresAll) {
-    throw new GatewayError('GW_ERR_FORBIDDEN', `Client "${client.id}" may act on a ${kind.label} only with the ${ALLOWLIST_LABEL[kind.allowlist]} allowlist "*"`);
-  }
+  const wholeAllowlistMissing = allowlistAllRefusal(op, client);
+  if (wholeAllowlistMissing !== undefined) throw new GatewayError('GW_ERR_FORBIDDEN', wholeAllowlistMissing);
   if (allowlist !== 'all' && !allowlist.has(id)) {
     throw new GatewayError('GW_ERR_FORBIDDEN', `Client "${client.id}" may not act on ${kind.label} "${id}"`);
   }
+}
+
+/** Why no call of the operation is allowed to the client when its kind of object needs the allowlist "*"; else undefined. */
+export function allowlistAllRefusal(op: Operation, client: Client): string | undefined {
+  const kind = resourceKinds[op.resource];
+  if (!kind.requiresAll || client[kind.allowlist] === 'all') return undefined;
+  return `Client "${client.id}" may act on a ${kind.label} only with the ${ALLOWLIST_LABEL[kind.allowlist]} allowlist "*"`;
 }

@@ -11,7 +11,7 @@
  * budget on groups of its choosing, unaudited.
  */
 import type { Readable } from 'node:stream';
-import { API_KEY_WITHHELD } from '../security/api-key-shapes.js';
+import { holdsSecret } from '../security/secret-shapes.js';
 import type { AuditEntry, Person } from './audit-entry.js';
 
 export type GroupUsersFetcher = (group: string) => Promise<Person[]>;
@@ -47,7 +47,7 @@ export class PersonDirectory {
   withPeople(entry: AuditEntry): AuditEntry {
     const group = entry.targets.group;
     // A group id the line withholds (it holds a run of hex digits shaped like a key) names no group to look up.
-    if (group === undefined || group.includes(API_KEY_WITHHELD) || this.opts.off === true) return entry;
+    if (group === undefined || holdsSecret(group) || this.opts.off === true) return entry;
     const names = namedUsers(entry);
     if (names.size === 0) return entry;
     const cached = this.groups.get(group);

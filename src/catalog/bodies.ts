@@ -1,5 +1,5 @@
 import { FormatRegistry, Type, type Static, type TSchema } from '@sinclair/typebox';
-import { GroupId, NOT_AN_API_KEY, UserId } from './params.js';
+import { GroupId, NOT_A_CLIENT_TOKEN, NOT_AN_API_KEY, UserId } from './params.js';
 
 // Only what every address has: VirusTotal judges the rest (o'brien@, r&d@ and internationalised addresses pass).
 const NOT_IN_EMAIL = '@\\s\\u0000-\\u001f\\u007f-\\u009f';
@@ -168,7 +168,7 @@ export type PatchGroupUsersBodyT = Static<typeof PatchGroupUsersBody>;
 export const Principal = Type.Object(
   {
     type: Type.Union([Type.Literal('user'), Type.Literal('group')]),
-    id: Type.String({ pattern: `^${NOT_AN_API_KEY}(?!.*\\.\\.)[A-Za-z0-9][A-Za-z0-9_.@+-]{0,127}$`, description: 'Username or group ID. An API key (64 hex digits) is refused.' }),
+    id: Type.String({ pattern: `^${NOT_AN_API_KEY}(?!.*\\.\\.)[A-Za-z0-9][A-Za-z0-9_.@+-]{0,127}$`, description: 'Username or group ID. An API key (64 hex digits) or a gateway token is refused.' }),
   },
   { additionalProperties: false },
 );
@@ -184,7 +184,7 @@ export type PrincipalsBodyT = Static<typeof PrincipalsBody>;
 
 /** The service account's own ID within the group; VirusTotal documents no charset, so this is the gateway's policy. */
 const ServiceAccountName = Type.String({
-  pattern: '^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$',
+  pattern: `^${NOT_A_CLIENT_TOKEN}[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$`,
   description: 'Service account ID within the group, e.g. `vt_enrichment` (VirusTotal names it `<group ID>_vt_enrichment`).',
   'x-gateway-policy': 'letters, digits, `_`, `.` and `-`, at most 64 characters (VirusTotal documents no rule)',
   examples: ['vt_enrichment'],

@@ -1,7 +1,7 @@
 import type { Static, TObject, TSchema } from '@sinclair/typebox';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
 import { GatewayError } from '../errors.js';
-import { withoutApiKeys } from '../security/api-key-shapes.js';
+import { withoutSecrets } from '../security/secret-shapes.js';
 import { compileUpstreamPath } from './upstream-path.js';
 import type { TagName } from './tags.js';
 
@@ -176,7 +176,7 @@ function targetsOf(resource: ResourceKind): Operation['targets'] {
     for (const [name, value] of Object.entries(params)) {
       if (typeof value !== 'string') continue;
       const target = name === 'id' ? resource : TARGET_OF_PARAM[name];
-      if (target !== undefined) targets[target] = withoutApiKeys(value).slice(0, MAX_TARGET_LENGTH);
+      if (target !== undefined) targets[target] = withoutSecrets(value).slice(0, MAX_TARGET_LENGTH);
     }
     return targets;
   };

@@ -4,18 +4,24 @@ import { Type } from '@sinclair/typebox';
 // ever name one path segment upstream, whatever decoding happened before validation.
 const SEGMENT_NO_DOTDOT = '(?!.*\\.\\.)';
 
+/**
+ * A gateway client token (`vtgw_…`), refused wherever an id goes: a caller that pastes its token where its VirusTotal
+ * key went (vt-py's `/users/{apikey}`) would otherwise send it to VirusTotal and to the audit log.
+ */
+export const NOT_A_CLIENT_TOKEN = '(?!vtgw_)';
+
 export const GroupId = Type.String({
-  pattern: `^${SEGMENT_NO_DOTDOT}[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$`,
+  pattern: `^${NOT_A_CLIENT_TOKEN}${SEGMENT_NO_DOTDOT}[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$`,
   description: 'Group ID (My Group → Group preferences in VirusTotal), e.g. `my_group_id`.',
   examples: ['my_group_id'],
 });
 
 /** 64 hex digits: an API key, which VirusTotal takes where a user goes; the gateway refuses one everywhere it names a user. */
-export const NOT_AN_API_KEY = '(?![0-9a-fA-F]{64}$)';
+export const NOT_AN_API_KEY = `(?![0-9a-fA-F]{64}$)${NOT_A_CLIENT_TOKEN}`;
 
 export const UserId = Type.String({
   pattern: `^${NOT_AN_API_KEY}${SEGMENT_NO_DOTDOT}[A-Za-z0-9][A-Za-z0-9_.@+-]{0,127}$`,
-  description: 'VirusTotal username (not the email), e.g. `user_1`. An API key (64 hex digits) is refused.',
+  description: 'VirusTotal username (not the email), e.g. `user_1`. An API key (64 hex digits) or a gateway token is refused.',
   examples: ['user_1'],
 });
 
@@ -25,13 +31,13 @@ export const UserId = Type.String({
  */
 export const UserRef = Type.String({
   pattern: `^${NOT_AN_API_KEY}${SEGMENT_NO_DOTDOT}[A-Za-z0-9][A-Za-z0-9_.@+-]{0,127}$`,
-  description: 'VirusTotal username (or email), e.g. `user_1`. An API key (64 hex digits) is refused.',
+  description: 'VirusTotal username (or email), e.g. `user_1`. An API key (64 hex digits) or a gateway token is refused.',
   examples: ['user_1'],
 });
 
 /** `<group ID>_<service account ID>`; VirusTotal also takes the email-like identifier, hence `@` and `.`. */
 export const ServiceAccountId = Type.String({
-  pattern: `^${SEGMENT_NO_DOTDOT}[A-Za-z0-9][A-Za-z0-9_.@+-]{0,255}$`,
+  pattern: `^${NOT_A_CLIENT_TOKEN}${SEGMENT_NO_DOTDOT}[A-Za-z0-9][A-Za-z0-9_.@+-]{0,255}$`,
   description: 'Service account ID, `<group ID>_<service account ID>`, e.g. `my_group_id_vt_enrichment`.',
   examples: ['my_group_id_vt_enrichment'],
 });
@@ -67,7 +73,7 @@ export const UserRelationship = relationshipName(
 );
 
 export const ThreatProfileId = Type.String({
-  pattern: '^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$',
+  pattern: `^${NOT_A_CLIENT_TOKEN}[A-Za-z0-9][A-Za-z0-9_-]{0,127}$`,
   description: 'Threat profile ID, e.g. `332e02da667746f180a9740e94a3ec98`.',
   examples: ['332e02da667746f180a9740e94a3ec98'],
 });

@@ -3,7 +3,7 @@ import type { AuditEntry, Channel } from '../audit/audit-entry.js';
 import { lineTime } from '../audit/line-time.js';
 import { GATEWAY_PREFIX, type Operation } from '../catalog/operation.js';
 import type { GatewayError, GatewayErrorCode } from '../errors.js';
-import { pathWithoutApiKeys } from '../security/api-key-shapes.js';
+import { pathWithoutSecrets } from '../security/secret-shapes.js';
 import type { Client } from '../security/client.js';
 
 /** What one call is, on any channel: filled in as it goes, turned into its audit line when it ends. */
@@ -140,7 +140,7 @@ export function auditEntryOf(call: CallRecord, status: number): AuditEntry {
     clientIp: kept(call.clientIp, 'clientIp', cuts),
     operation: op?.name ?? null,
     method: call.method,
-    path: kept(pathWithoutApiKeys(call.path), 'path', cuts),
+    path: kept(pathWithoutSecrets(call.path), 'path', cuts),
     targets: call.client === null ? keptTargets(targets, cuts) : targets,
     outcome: outcomeOf(call, status),
     status,

@@ -1,5 +1,6 @@
 import type { Tool } from '@modelcontextprotocol/sdk/types.js';
-import { resourceKinds, type Operation } from '../catalog/operation.js';
+import { allowlistAllRefusal } from '../access/authorize.js';
+import type { Operation } from '../catalog/operation.js';
 import { GatewayError } from '../errors.js';
 import type { Client } from '../security/client.js';
 import { argumentsSchema, compileArgumentsParser, type ToolArgumentsParser } from './tool-arguments.js';
@@ -62,11 +63,7 @@ function refusalOf(tool: McpTool, client: Client): string | undefined {
   const { op } = tool;
   const missing = op.scopesAlwaysNeeded.find((scope) => !client.scopes.has(scope));
   if (missing !== undefined) return `Client "${client.id}" lacks the scope "${missing}" needed for the tool ${op.tool.name} (${op.name})`;
-  const kind = resourceKinds[op.resource];
-  if (kind.requiresAll && client[kind.allowlist] !== 'all') {
-    return `Client "${client.id}" may call the tool ${op.tool.name} (${op.name}) only with the allowlist "*" for ${kind.allowlist}`;
-  }
-  return undefined;
+  return allowlistAllRefusal(op, client);
 }
 
 /**

@@ -161,6 +161,38 @@ t.test('a key with anything next to it, percent-encoded in part, or in a body is
   t.match(mcp.auditLines().at(-1), { channel: 'mcp', targets: { user: '[api key withheld]\n' } });
 });
 
+t.test("a caller's own gateway token where an id goes (vt-py's /users/<apikey>) is refused and kept out of every audit line", async (t) => {
+  const stack = await startStack(t);
+  stack.sim.resetStats();
+  // The admin's token, as vt-py's quota check would send it with the gateway token in place of the VirusTotal key.
+  const token = stack.auth.authorization?.replace(/^Bearer /, '') ?? '';
+  t.match(token, /^vtgw_/);
+  const encoded = `vtgw%5F${token.slice(5)}`;
+  const calls: [string, string, unknown?][] = [
+    ['GET', `/v1/users/${token}/overall_quotas`],
+    ['GET', `/v1/users/${encoded}`],
+    ['GET', `/v1/groups/${token}`],
+    ['GET', `/v1/threat_profiles/${token}`],
+    ['GET', `/v1/service_accounts/${token}`],
+    ['POST', `/v1/groups/${G}/relationships/administrators`, { data: [{ type: 'user', id: token }] }],
+  ];
+  for (const [method, path, body] of calls) t.equal((await send(stack, method, path, stack.auth, body)).status, 400, `${method} ${path.slice(0, 40)}`);
+  t.equal(stack.sim.requestCount(), 0, 'nothing sent to VirusTotal');
+  const lines = stack.auditLines();
+  t.equal(lines.length, calls.length, 'each refusal is on the record');
+  const written = JSON.stringify(lines);
+  t.notOk(written.includes(token.slice(5, 30)), 'no line holds the token or most of it');
+  t.match(lines[0], { path: '/v1/users/[client token withheld]/overall_quotas', targets: { user: '[client token withheld]' } });
+  t.match(lines[1], { path: '/v1/users/[client token withheld]' }, 'nor percent-encoded');
+
+  const mcp = await startMcpStack(t);
+  const client = await mcp.connect();
+  const mcpToken = 'vtgw_test-admin-token-with-every-scope-000000000000';
+  t.equal((await callTool(client, 'get-user-object', { id: mcpToken })).isError, true);
+  t.equal(mcp.sim.requestCount(), 0, 'nothing sent over MCP');
+  t.notOk(JSON.stringify(mcp.auditLines()).includes(mcpToken.slice(5, 30)), 'nor written by the MCP channel');
+});
+
 t.test("the gateway's own key, which GET /users/<owner> returns, stays redacted even for a key holder", async (t) => {
   const stack = await startStack(t);
   const own = await send(stack, 'GET', `/v1/users/${DEMO_ADMIN_USER}`, stack.auth);

@@ -136,7 +136,7 @@ t.test('tools/list', async (t) => {
     t.match(removal.content, [{ type: 'text', text: /groups:admins/ }], 'the refusal names the scope');
     const reading = await (await stack.connect(oneGroupReader.token)).callTool({ name: 'list-threat-profiles', arguments: {} });
     t.equal(reading.isError, true);
-    t.match(reading.content, [{ type: 'text', text: /only with the allowlist/ }]);
+    t.match(reading.content, [{ type: 'text', text: /only with the threat-profile allowlist/ }]);
     t.equal(stack.sim.requestCount(), before, 'VirusTotal was asked nothing');
   });
 });
