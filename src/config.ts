@@ -316,6 +316,8 @@ export const settings = {
   },
   redisUrl: {
     env: 'REDIS_URL',
+    // A password may stand in the URL: never shown in an error, and it can come from a file (REDIS_URL_FILE).
+    secret: true,
     schema: Type.String({ pattern: '^rediss?://' }),
     doc: 'Keep rate-limit counters in Redis so that replicas share one budget. Unset: in memory.',
   },

@@ -107,6 +107,8 @@ export class RemoteKeySet {
     if (named !== this.opts.issuer) throw new Error(`the discovery document names issuer ${JSON.stringify(named)}, not the configured one`);
     const jwksUri = fieldOf(document, 'jwks_uri');
     if (typeof jwksUri !== 'string' || !/^https?:\/\//.test(jwksUri)) throw new Error('the discovery document has no jwks_uri');
+    // Keys fetched in clear could be swapped on the way: an https issuer's keys come over https only.
+    if (issuer.startsWith('https:') && !jwksUri.startsWith('https:')) throw new Error('the discovery document of an https issuer names a jwks_uri that is not https');
     return jwksUri;
   }
 }

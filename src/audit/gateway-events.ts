@@ -30,11 +30,12 @@ export function gatewayEvent(kind: GatewayEventKind, change: Record<string, unkn
   };
 }
 
-type Clients = ReadonlyMap<string, Client & { tokenSha256?: string }>;
+type Clients = ReadonlyMap<string, Client & { tokenSha256?: string; oidcSubject?: string }>;
 
 /**
  * What a clients-file reload changed: ids added and removed, and per kept id the scopes, groups, threat profiles
- * and rate limits before and after, and a rotated token by the first 12 hex digits of its digest (never the token).
+ * and rate limits before and after, the OIDC subject it is bound to, and a rotated token by the first 12 hex digits
+ * of its digest (never the token). Clients without a token (signed tokens, trusted header) are compared alike.
  */
 export function clientsChange(before: Clients, after: Clients): Record<string, unknown> {
   const added = [...after.keys()].filter((id) => !before.has(id)).sort();
@@ -50,6 +51,7 @@ export function clientsChange(before: Clients, after: Clients): Record<string, u
     }
     if (JSON.stringify(was.rateLimit ?? {}) !== JSON.stringify(now.rateLimit ?? {})) diff.rateLimit = { from: was.rateLimit ?? {}, to: now.rateLimit ?? {} };
     if (was.tokenSha256 !== now.tokenSha256) diff.token = { from: fingerprint(was.tokenSha256), to: fingerprint(now.tokenSha256) };
+    if (was.oidcSubject !== now.oidcSubject) diff.oidcSubject = { from: was.oidcSubject ?? null, to: now.oidcSubject ?? null };
     if (Object.keys(diff).length > 0) changed.push({ id, ...diff });
   }
   return { clients: after.size, added, removed, changed };
@@ -59,6 +61,6 @@ function listOf(value: ReadonlySet<string> | 'all'): string[] | '*' {
   return value === 'all' ? '*' : [...value].sort();
 }
 
-function fingerprint(digest: string | undefined): string | null {
-  return digest === undefined ? null : digest.slice(0, 12);
+function fingerprint(digests: string | undefined): string | null {
+  return digests === undefined ? null : digests.split(',').map((digest) => digest.slice(0, 12)).join(',');
 }

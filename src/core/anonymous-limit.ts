@@ -1,3 +1,4 @@
+import { isIPv6 } from 'node:net';
 import LocalStore from '@fastify/rate-limit/store/LocalStore.js';
 import { GatewayError } from '../errors.js';
 
@@ -40,7 +41,8 @@ export function createAnonymousLimit(opts: AnonymousLimitOptions): AnonymousLimi
   timer.unref();
 
   return {
-    count(address) {
+    count(peer) {
+      const address = limitedUnit(peer);
       let current = 0;
       let ttl = WINDOW_MS;
       store.incr(
@@ -68,4 +70,27 @@ export function createAnonymousLimit(opts: AnonymousLimitOptions): AnonymousLimi
       summarise();
     },
   };
+}
+
+const IPV4_MAPPED = /^::ffff:(\d{1,3}(?:\.\d{1,3}){3})$/i;
+
+/**
+ * What one party holds, as the limit counts it: an IPv4 address, or an IPv6 /64 (a single host is commonly given a
+ * whole /64, and could otherwise send from a new address for every request).
+ */
+export function limitedUnit(address: string): string {
+  if (!isIPv6(address)) return address;
+  const mapped = IPV4_MAPPED.exec(address);
+  if (mapped?.[1] !== undefined) return mapped[1];
+  const [head = '', tail] = address.split('%', 1)[0]?.split('::') ?? [];
+  const groups = (part: string | undefined): string[] => (part === undefined || part === '' ? [] : part.split(':'));
+  const first = groups(head);
+  // Embedded IPv4 only ever ends an address, past the first four groups: those are all the prefix needs.
+  const last = groups(tail).map((group) => (group.includes('.') ? '0:0' : group)).join(':');
+  const filler = Array<string>(Math.max(0, 8 - first.length - groups(last).length)).fill('0');
+  const all = tail === undefined ? first : [...first, ...filler, ...groups(last)];
+  return `${all
+    .slice(0, 4)
+    .map((group) => Number.parseInt(group, 16).toString(16))
+    .join(':')}::/64`;
 }

@@ -165,8 +165,17 @@ function indexClients(clients: readonly ClientRecord[]): ClientIndex {
   return { byDigest, byId, bySubject };
 }
 
+/** Every client, those without a token included (signed tokens, trusted header), with its token digests and OIDC subject. */
 function withDigests(index: ClientIndex): Map<string, ClientWithDigest> {
+  const digests = new Map<string, string[]>();
+  for (const [digest, { client }] of index.byDigest) digests.set(client.id, [...(digests.get(client.id) ?? []), digest]);
+  const subjects = new Map<string, string>();
+  for (const [subject, client] of index.bySubject) subjects.set(client.id, subject);
   const byId = new Map<string, ClientWithDigest>();
-  for (const [tokenSha256, { client }] of index.byDigest) byId.set(client.id, { ...client, tokenSha256 });
+  for (const [id, client] of index.byId) {
+    const tokenSha256 = digests.get(id)?.sort().join(',');
+    const oidcSubject = subjects.get(id);
+    byId.set(id, { ...client, ...(tokenSha256 === undefined ? {} : { tokenSha256 }), ...(oidcSubject === undefined ? {} : { oidcSubject }) });
+  }
   return byId;
 }

@@ -11,8 +11,11 @@ export interface Client {
   rateLimit?: { readsPerMinute?: number; writesPerMinute?: number };
 }
 
-/** A client together with the lowercase hex SHA-256 of its token, as the registry indexes it. */
-export type ClientWithDigest = Client & { tokenSha256: string };
+/**
+ * A client as a reload compares it: the lowercase hex SHA-256 of its tokens (comma-separated, sorted; absent when it
+ * has none) and the OIDC subject it is bound to, if any.
+ */
+export type ClientWithDigest = Client & { tokenSha256?: string; oidcSubject?: string };
 
 /**
  * A clients-file entry as the registry indexes it: by its token's digest when it has a token, and by `oidcSubject`

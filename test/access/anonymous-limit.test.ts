@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import t from 'tap';
+import { limitedUnit } from '../../src/core/anonymous-limit.js';
 import { buildMcpApp } from '../../src/mcp/mcp-server.js';
 import { rawRequest } from '../helpers/raw-http.js';
 import { startStack, type Stack } from '../helpers/stack.js';
@@ -80,4 +81,32 @@ t.test('over-long URLs get 400 before routing matters; over-long heads are refus
   t.equal(answer.status, 400);
   t.equal(stack.auditLines().length, before, "a refusal by Node's parser has no request to audit");
   t.match(await metric(stack, 'vtgw_http_parser_refusals_total'), /vtgw_http_parser_refusals_total\{reason="HPE_HEADER_OVERFLOW"\} 1$/m);
+});
+
+t.test('an IPv6 caller is limited per /64: a new address in the same prefix for every request does not escape', async (t) => {
+  // The gateway behind a trusted proxy that names each caller's IPv6 address, as a front gateway would.
+  const stack = await startStack(t, { config: { anonymousRequestsPerMinute: 3, trustProxy: '127.0.0.1' } });
+  const from = (address: string) => ({ authorization: 'Bearer vtgw_wrong-token', 'x-forwarded-for': address });
+  const statuses: number[] = [];
+  for (let i = 1; i <= 6; i++) statuses.push(await statusOf(`${stack.url}/v1/groups/g`, { headers: from(`2001:db8:1:2::${i.toString(16)}`) }));
+  t.same(statuses, [401, 401, 401, 429, 429, 429]);
+  t.equal(await statusOf(`${stack.url}/v1/groups/g`, { headers: from('2001:db8:1:2:ffff:ffff:ffff:ffff') }), 429, 'the far end of the same /64');
+  t.equal(await statusOf(`${stack.url}/v1/groups/g`, { headers: from('2001:db8:1:3::1') }), 401, 'the next /64 is another party');
+  t.equal(await statusOf(`${stack.url}/v1/groups/g`, { headers: from('192.0.2.1') }), 401, 'IPv4 addresses stay one each');
+  t.equal(await statusOf(`${stack.url}/v1/groups/g`, { headers: from('192.0.2.2') }), 401);
+  t.equal(stack.auditLines().length, 7, 'three refusals and the first 429 of the /64, then one line per other caller');
+});
+
+t.test('the unit an address is limited as', async (t) => {
+  for (const [address, unit] of [
+    ['192.0.2.1', '192.0.2.1'],
+    ['::ffff:192.0.2.1', '192.0.2.1'],
+    ['2001:db8:1:2:3:4:5:6', '2001:db8:1:2::/64'],
+    ['2001:0DB8:0001:0002::', '2001:db8:1:2::/64'],
+    ['2001:db8::1', '2001:db8:0:0::/64'],
+    ['fe80::1%eth0', 'fe80:0:0:0::/64'],
+    ['1:2:3:4:5:6:192.0.2.1', '1:2:3:4::/64'],
+  ] as const) {
+    t.equal(limitedUnit(address), unit, address);
+  }
 });

@@ -44,3 +44,28 @@ t.test('a clients-file reload is an audit line of its own: ids added and removed
   t.notOk(text.includes(tokenDigest(newToken)), 'no whole digest either');
   t.ok(verifyAuditFiles([auditLogPath]).ok, 'chained like every line');
 });
+
+t.test('clients without a token (OIDC, assertion, trusted header) are on the record of a reload too', async (t) => {
+  const dir = t.testdir();
+  const clientsFile = join(dir, 'clients.json');
+  const auditLogPath = join(dir, 'audit.log');
+  const token = mintToken();
+  const oidcOnly = (id: string, scopes: string[], oidcSubject?: string) => ({ id, scopes, groups: ['my_group'], threatProfiles: [], ...(oidcSubject === undefined ? {} : { oidcSubject }) });
+  writeFileSync(clientsFile, JSON.stringify({ clients: [entry('svc-a', token, ['groups:read']), oidcOnly('svc-oidc', ['groups:read'], 'sub-1'), oidcOnly('svc-old', ['groups:read'])] }));
+  const core = await createCore(testConfig({ clientsFile, auditLogPath }), { log: pino({ level: 'silent' }) });
+  writeFileSync(
+    clientsFile,
+    JSON.stringify({
+      clients: [entry('svc-a', token, ['groups:read']), oidcOnly('svc-oidc', ['groups:read', 'groups:admins'], 'sub-2'), oidcOnly('svc-new', ['groups:admins'])],
+    }),
+  );
+  process.emit('SIGHUP', 'SIGHUP');
+  await core.close();
+  const [line] = readFileSync(auditLogPath, 'utf8').trim().split('\n').map((text) => JSON.parse(text) as Record<string, unknown>);
+  t.same(line?.change, {
+    clients: 3,
+    added: ['svc-new'],
+    removed: ['svc-old'],
+    changed: [{ id: 'svc-oidc', scopes: { from: ['groups:read'], to: ['groups:admins', 'groups:read'] }, oidcSubject: { from: 'sub-1', to: 'sub-2' } }],
+  });
+});

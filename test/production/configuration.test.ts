@@ -48,12 +48,17 @@ t.test('secrets come from *_FILE too, and never appear in a configuration error'
   writeFileSync(keyFile, 'secret-from-file\n');
   t.equal(loadConfig({ VIRUSTOTAL_API_KEY_FILE: keyFile }).vtApiKey, 'secret-from-file', 'read and trimmed');
   t.throws(() => loadConfig({ VIRUSTOTAL_API_KEY_FILE: join(dir, 'missing') }), /VIRUSTOTAL_API_KEY_FILE: cannot read the file \(ENOENT\)/);
+  const redisFile = join(dir, 'redis-url');
+  writeFileSync(redisFile, 'redis://:hunter2@redis:6379\n');
+  t.equal(loadConfig({ VIRUSTOTAL_API_KEY: 'k', REDIS_URL_FILE: redisFile }).redisUrl, 'redis://:hunter2@redis:6379', 'REDIS_URL from a file');
   try {
-    loadConfig({ VIRUSTOTAL_API_KEY: '', REDIS_URL: 'http://not-redis', LOG_LEVEL: 'loud' });
+    // A mistyped Redis URL that holds a password: the error names the setting, never the value.
+    loadConfig({ VIRUSTOTAL_API_KEY: '', REDIS_URL: 'redis:/:hunter2@redis:6379', LOG_LEVEL: 'loud' });
     t.fail('should throw');
   } catch (err) {
     t.ok(err instanceof ConfigError);
     t.match((err as Error).message, /REDIS_URL: must be a value matching/);
+    t.notMatch((err as Error).message, /hunter2/, 'the password stays out of the error');
     t.match((err as Error).message, /LOG_LEVEL: must be one of fatal, error, warn, info, debug, trace, silent/);
   }
   t.end();
