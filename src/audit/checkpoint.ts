@@ -24,7 +24,12 @@ export interface CheckpointFile {
   firstPrevHash: string;
 }
 
-export type CheckpointReason = 'start' | 'lines' | 'interval' | 'rotation' | 'retention' | 'shutdown';
+/**
+ * Why a checkpoint was signed. `adopted`: the first checkpoint of a log that already held lines no checkpoint signed
+ * (signing turned on for an old log, or its checkpoint file was removed): verify names it, since what it covers was
+ * never signed as it was written.
+ */
+export type CheckpointReason = 'start' | 'lines' | 'interval' | 'rotation' | 'retention' | 'shutdown' | 'adopted';
 
 export interface Checkpoint {
   kind: typeof CHECKPOINT_KIND;

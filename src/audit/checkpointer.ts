@@ -66,6 +66,9 @@ export class Checkpointer {
   private unsignedLines = 0;
   private dirty = false;
   private latestLine: string | null = null;
+  private opened = false;
+  /** Lines found on disk at the first open that no stored checkpoint signed: the next checkpoint says it adopts them. */
+  private adopting = false;
 
   constructor(
     private readonly live: string,
@@ -83,9 +86,16 @@ export class Checkpointer {
     this.timer.unref();
   }
 
-  /** Reads where the chain stands on disk: called once the live file is open (and ends with a newline). */
+  /**
+   * Reads where the chain stands on disk, the first time: called once the live file is open (and ends with a
+   * newline). Opened again after a failed append, it keeps what it followed: every stored line went through
+   * appended(), and reading the disk again would both take whatever was put there meanwhile and cost a read of the
+   * whole series on every failed write.
+   */
   open(): void {
     this.fd ??= openSync(this.path, 'a', 0o640);
+    if (this.opened) return;
+    this.opened = true;
     const stored = existsSync(this.path) ? lastCheckpointIn(readFileSync(this.path, 'utf8')) : null;
     const previous = stored?.checkpoint ?? null;
     this.latestLine = stored?.line ?? this.latestLine;
@@ -119,6 +129,7 @@ export class Checkpointer {
     this.lastHash = lastHash;
     this.unsignedLines = previous !== null && previous.lines === this.position && previous.lastHash === lastHash ? 0 : this.position;
     this.dirty = this.unsignedLines > 0;
+    this.adopting = previous === null && this.position > 0;
   }
 
   /** Lines just stored in the live file, in order. */
@@ -187,7 +198,7 @@ export class Checkpointer {
       replica: this.replica,
       n: this.n + 1,
       time: this.now().toISOString(),
-      reason,
+      reason: this.adopting ? 'adopted' : reason,
       lines: this.position,
       lastHash: this.lastHash,
       files: this.files.map((file) => ({ ...file })),
@@ -207,6 +218,7 @@ export class Checkpointer {
       return;
     }
     this.n += 1;
+    this.adopting = false;
     this.unsignedLines = 0;
     this.dirty = false;
     this.latestLine = line.slice(0, -1);

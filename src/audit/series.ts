@@ -8,7 +8,7 @@
  * lines' own `time` fields say which day a file covers.
  */
 import { closeSync, existsSync, fstatSync, openSync, readdirSync, readFileSync, readSync, statSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { basename, dirname, join, normalize } from 'node:path';
 import { chainFields, GENESIS_HASH, type ChainLink } from './line.js';
 
 export interface RotatedFile {
@@ -74,7 +74,9 @@ export function listRotated(live: string): RotatedFile[] {
  * The files of the series that `path` stands for, oldest first by name: a directory's series (its only one, or
  * audit.log's), or a live file with its rotated siblings. A path with no siblings is a series of itself.
  */
-export function seriesOf(path: string): string[] {
+export function seriesOf(given: string): string[] {
+  // As join() writes it: `./audit/audit.log` and `audit/audit.log` are one file to every comparison of paths.
+  const path = normalize(given);
   if (isDirectory(path)) return seriesOf(join(path, liveNameIn(path)));
   const rotated = listRotated(path).map((file) => file.path);
   return existsSync(path) || rotated.length === 0 ? [...rotated, path] : rotated;

@@ -18,6 +18,8 @@ export interface CheckpointedResult extends VerifyResult {
   checkpoints: number;
   /** Lines after the newest checkpoint (covered by the chain only). */
   unsigned: number;
+  /** The checkpoint that adopted lines written before any checkpoint (checkpoint.ts `adopted`), if one did. */
+  adopted?: Checkpoint;
 }
 
 /** `series`: a live file or a directory; `checkpointsPath`: its checkpoint file. */
@@ -58,6 +60,10 @@ export function verifyWithCheckpoints(series: string, checkpointsPath: string, p
     covered.push(path);
   }
   const lastCovered = onDisk.indexOf(covered.at(-1) ?? '');
+  const planted = onDisk.find((path, i) => i < lastCovered && !covered.includes(path));
+  if (planted !== undefined) {
+    return broken(planted, 0, `not a file checkpoint ${newest.n} covers, yet it sorts before files it covers: put into the series after it was signed`);
+  }
   const files = [...covered, ...onDisk.filter((path, i) => i > lastCovered && !covered.includes(path))];
   const firstFile = newest.files[0];
   const offset = (firstFile?.firstLine ?? 1) - 1;
@@ -94,7 +100,8 @@ export function verifyWithCheckpoints(series: string, checkpointsPath: string, p
       },
     },
   });
-  const base = { checkpoints: checkpoints.length, unsigned: 0 };
+  const adopted = checkpoints.find((checkpoint) => checkpoint.reason === 'adopted');
+  const base = { checkpoints: checkpoints.length, unsigned: 0, ...(adopted === undefined ? {} : { adopted }) };
   if (!result.ok) return { ...result, ...base };
   const end = result.lines + offset;
   const furthest = checkpoints.reduce((max, c) => (c.lines > max.lines ? c : max), newest);

@@ -103,6 +103,12 @@ function verifySigned(series: string[], publicKeyPath: string, checkpointsPath: 
     }
     const unsigned = result.unsigned === 0 ? '' : `; the last ${result.unsigned} lines are after the newest checkpoint (chain only)`;
     io.stdout.write(`OK: ${prefix}${result.lines} lines in ${result.files} files, chain intact, ${result.checkpoints} signed checkpoints agree${unsigned}\n`);
+    const { adopted } = result;
+    if (adopted !== undefined) {
+      io.stdout.write(
+        `NOTE: ${prefix}checkpoint ${adopted.n} (${adopted.time}) was the first, and signed ${adopted.lines} lines already on disk that no checkpoint had signed: signing was turned on for an existing log, or its checkpoints were removed; those lines are trusted only as far as the chain\n`,
+      );
+    }
   }
   return status;
 }

@@ -3,6 +3,7 @@ import { renameSync, rmSync, truncateSync } from 'node:fs';
 import { join } from 'node:path';
 import t from 'tap';
 import { readCheckpointLine, signedCheckpointLine, type Checkpoint } from '../../src/audit/checkpoint.js';
+import { Checkpointer } from '../../src/audit/checkpointer.js';
 import { chainLine, type ChainLink } from '../../src/audit/line.js';
 import { verifyWithCheckpoints } from '../../src/audit/verify-checkpoints.js';
 import { rawLines, seriesIn, writeEntries, writeRawLines } from './.fixtures/audit-files.js';
@@ -170,3 +171,21 @@ function firstLineIn(dir: string, index: number): number {
   return newest.files[index]?.firstLine ?? -1;
 }
 
+
+t.test('opened again after a failed write, the checkpointer signs the chain it followed, not what the disk holds now', async (t) => {
+  const dir = t.testdir();
+  const live = join(dir, 'audit.log');
+  writeEntries({ path: live, checkpoints: { key: privateKey, everyLines: 1000 } }, 6);
+  const checkpointer = new Checkpointer(live, { key: privateKey, everyLines: 1000 });
+  t.teardown(() => checkpointer.close());
+  checkpointer.open();
+  const followed = rawLines(live);
+  // Meanwhile a hand on the volume rewrites the log with recomputed hashes and one line fewer.
+  recomputeChain([live], (contents) => contents[0]?.pop());
+  checkpointer.open();
+  checkpointer.checkpoint('interval');
+  const signed = readCheckpointLine(checkpointer.latest() ?? '', publicKey);
+  t.ok(signed.ok);
+  t.match(signed.ok ? signed.checkpoint : {}, { lines: 6, lastHash: JSON.parse(followed.at(-1) ?? '{}').hash }, 'the lines it saw written');
+  t.match(reasonOf(dir), { reason: /signed another hash|cut off/ }, 'so the rewrite is named');
+});

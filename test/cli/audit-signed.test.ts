@@ -1,11 +1,11 @@
 import { execFileSync } from 'node:child_process';
-import { readFileSync, statSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import t from 'tap';
 import { readSigningKey } from '../../src/audit/checkpoint.js';
 import { main as keygen } from '../../src/cli/audit-keygen.js';
 import { main as verify } from '../../src/cli/audit-verify.js';
-import { rawLines, writeEntries, writeRawLines } from '../audit/.fixtures/audit-files.js';
+import { rawLines, seriesIn, writeEntries, writeRawLines } from '../audit/.fixtures/audit-files.js';
 import { runCli } from './fixtures/run-cli.js';
 
 t.test('keygen writes an Ed25519 PKCS#8 key (0600) and its SPKI public key, and never overwrites', async (t) => {
@@ -90,4 +90,35 @@ t.test('verify --public-key with several replicas\' logs: one answer per series,
   const broken = await runCli(verify, ['--public-key', pub, a, b]);
   t.equal(broken.status, 1, 'one broken series fails the run');
   t.match(broken.stdout, new RegExp(`^BROKEN: ${a}: .*\nOK: ${b}: 20 lines`), 'and the intact one is still reported');
+});
+
+t.test('verify --public-key against a hand on the volume: planted files, removed checkpoints, a path as typed', async (t) => {
+  const dir = t.testdir();
+  const keys = join(dir, 'keys');
+  await runCli(keygen, ['--out', keys]);
+  const key = readSigningKey(join(keys, 'audit-signing.key'));
+  const pub = join(keys, 'audit-signing.pub');
+  const logDir = join(dir, 'log');
+  const log = join(logDir, 'audit.log');
+  writeEntries({ path: log, maxBytes: 6000, checkpoints: { key, everyLines: 4 } }, 20);
+  const files = seriesIn(logDir);
+  t.ok(files.length >= 3, 'a rotated series');
+
+  const typed = await runCli(verify, [`./${relative(process.cwd(), log)}`, '--public-key', pub]);
+  t.match(typed.stdout, /^OK: 20 lines/, 'a path given as ./dir/audit.log is the same series');
+
+  // A made-up file sorting before the files the newest checkpoint covers (query and export would show its lines).
+  const planted = join(logDir, 'audit.log.000000');
+  writeRawLines(planted, rawLines(files[0] ?? log).slice(0, 2));
+  const plantedRun = await runCli(verify, [log, '--public-key', pub]);
+  t.match(plantedRun.stdout, new RegExp(`^BROKEN: ${planted}:0: not a file checkpoint \\d+ covers, yet it sorts before files it covers`));
+  t.equal(plantedRun.status, 1);
+  rmSync(planted);
+
+  // The checkpoints removed and the gateway started again: it cannot tell why, so the first new checkpoint says so.
+  rmSync(`${log}.checkpoints`);
+  writeEntries({ path: log, maxBytes: 6000, checkpoints: { key, everyLines: 4 } }, 4, 20);
+  const adopted = await runCli(verify, [log, '--public-key', pub]);
+  t.match(adopted.stdout, /^OK: 24 lines .*\nNOTE: checkpoint 1 \(.*\) was the first, and signed 2\d lines already on disk that no checkpoint had signed/);
+  t.equal(adopted.status, 0);
 });
