@@ -125,7 +125,7 @@ export const settings = {
     env: 'TRUST_PROXY',
     schema: Type.String({ pattern: '^[0-9a-fA-F.:/, ]*$' }),
     default: '',
-    doc: 'Comma-separated CIDRs of the corporate API gateway. Only peers inside them may set `X-Forwarded-For` or the trusted client header.',
+    doc: 'Comma-separated CIDRs of the corporate API gateway. Only peers inside them may set `X-Forwarded-For`, the trusted client header or a front-gateway assertion (`ASSERTION_HEADER`).',
   },
   trustedClientHeader: {
     env: 'TRUSTED_CLIENT_HEADER',
@@ -181,7 +181,7 @@ export const settings = {
   assertionHeader: {
     env: 'ASSERTION_HEADER',
     schema: Type.String({ pattern: '^[a-z0-9-]{1,64}$' }),
-    doc: "Header in which the corporate API gateway passes a signed JWT assertion of the caller (the IAP pattern, e.g. `x-goog-iap-jwt-assertion`). Checked before every other credential. Unset: off.",
+    doc: "Header in which the corporate API gateway passes a signed JWT assertion of the caller (the IAP pattern, e.g. `x-goog-iap-jwt-assertion`). Checked before every other credential, and honoured only from a peer inside `TRUST_PROXY` (required with it). Unset: off.",
   },
   assertionIssuer: {
     env: 'ASSERTION_ISSUER',
@@ -528,6 +528,9 @@ function crossSettingProblems(values: Record<string, unknown>): string[] {
   const { httpHeadersTimeoutMs: headers, httpRequestTimeoutMs: request } = values;
   if (typeof headers === 'number' && typeof request === 'number' && request < headers) {
     problems.push(`HTTP_REQUEST_TIMEOUT_MS: must be at least HTTP_HEADERS_TIMEOUT_MS (${headers})`);
+  }
+  if (values.assertionHeader !== undefined && (typeof values.trustProxy !== 'string' || values.trustProxy.trim() === '')) {
+    problems.push('ASSERTION_HEADER needs TRUST_PROXY (the front gateway\'s addresses): without it an assertion seen once would be taken from any peer, the front gateway bypassed');
   }
   if (values.keyOwnerEmail !== undefined && values.keyOwner === undefined) {
     problems.push('VIRUSTOTAL_KEY_OWNER_EMAIL needs VIRUSTOTAL_KEY_OWNER: without it the owner and its email are looked up at VirusTotal');

@@ -25,7 +25,7 @@ const BEARER = /^Bearer ([\x21-\x7e]{1,8192})$/;
 const STATIC_TOKEN_LENGTH = 512;
 
 /**
- * Who is calling, in this order: the front gateway's signed assertion, the trusted client header from a TRUST_PROXY
+ * Who is calling, in this order: the front gateway's signed assertion from a TRUST_PROXY peer, the trusted client header from a TRUST_PROXY
  * peer, `Authorization: Bearer` (a `vtgw_` value is a client token; anything else a JWT when OIDC is on), then
  * `x-apikey` (client tokens only, where VirusTotal's own clients send their key). The first credential present
  * decides: a wrong one is refused, never passed over for the next. The trusted client header is honoured only when
@@ -35,7 +35,11 @@ export function createAuthenticator(opts: AuthenticatorOptions): Authenticator {
   const peerIsTrusted = opts.trustProxy.length > 0 ? proxyAddr.compile(opts.trustProxy) : () => false;
   const { assertions, bearerJwts } = opts;
   return ({ assertion, authorization, apiKey, trustedClientId, peerAddress, connection }) => {
-    if (assertions !== undefined && assertion !== undefined) return assertions(assertion);
+    if (assertions !== undefined && assertion !== undefined) {
+      // Signed, but replayable until it expires: only the front gateway, which makes them, may present one.
+      if (!peerIsTrusted(peerAddress, 0)) throw invalidCredential('The assertion header is honoured only from the front gateway (TRUST_PROXY)');
+      return assertions(assertion);
+    }
     if (opts.trustedClientHeader !== '' && trustedClientId !== undefined && peerIsTrusted(peerAddress, 0)) {
       const client = opts.registry.findById(trustedClientId);
       if (client === undefined) throw invalidCredential('Unknown client id in the trusted client header');

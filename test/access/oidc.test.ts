@@ -174,11 +174,16 @@ t.test('front-gateway assertions: accepted from the configured issuer, refused w
     assertionAudience: 'vtgw-behind-front',
     assertionJwksUrl: front.jwksUrl,
     assertionClientClaim: 'client_id',
+    trustProxy: '127.0.0.1/32',
   });
   const good = await front.sign({ sub: 'human@corp', client_id: 'svc-reader', scope: 'groups:read' });
   const ok = await get(app, '/v1/groups/g', { 'x-front-assertion': good });
   t.equal(ok.statusCode, 200, 'a good assertion');
   t.equal(auditLines().at(-1)?.clientId, 'svc-reader');
+  // The same assertion, replayed by a peer that is not the front gateway (seen in a sidecar, a trace, a log).
+  const replayed = await app.inject({ method: 'GET', url: '/v1/groups/g', headers: { 'x-front-assertion': good, ...bearer(STATIC_TOKEN) }, remoteAddress: '203.0.113.9' });
+  t.equal(replayed.statusCode, 401, 'a good assertion from another peer: refused, and the bearer behind it is not tried');
+  t.match(replayed.json(), { error: { code: 'WrongCredentialsError', message: /only from the front gateway/ } });
   t.equal((await get(app, '/v1/threat_profiles/tp/relationships/editors', { 'x-front-assertion': good })).statusCode, 403, 'narrowed by its scope');
   const forged = await forger.sign({ client_id: 'svc-reader' }, { issuer: front.issuer });
   const refusedForged = await get(app, '/v1/groups/g', { 'x-front-assertion': forged, ...bearer(STATIC_TOKEN) });

@@ -68,3 +68,10 @@ t.test('secrets come from *_FILE too, and never appear in a configuration error'
 t.test('every setting is documented', async (t) => {
   for (const s of Object.values(settings)) t.ok(s.doc.length > 10, `${s.env} documented`);
 });
+
+t.test('a front-gateway assertion header needs the front gateway named in TRUST_PROXY', (t) => {
+  const assertion = { VIRUSTOTAL_API_KEY: 'k', ASSERTION_HEADER: 'x-goog-iap-jwt-assertion', ASSERTION_ISSUER: 'https://cloud.google.com/iap', ASSERTION_AUDIENCE: 'aud' };
+  t.throws(() => loadConfig(assertion), /ASSERTION_HEADER needs TRUST_PROXY/);
+  t.equal(loadConfig({ ...assertion, TRUST_PROXY: '10.0.0.0/8' }).assertionHeader, 'x-goog-iap-jwt-assertion');
+  t.end();
+});
