@@ -10,6 +10,7 @@
  * Prints `OK: N lines in M files, chain intact` (exit 0) or `BROKEN: <file>:<line>: <reason>` (exit 1; line 0: the
  * file could not be read). Bad usage: exit 2.
  */
+import { existsSync } from 'node:fs';
 import { chainOrder, retentionStart, seriesOf } from '../audit/series.js';
 import { isChainHash } from '../audit/line.js';
 import { readPublicKey } from '../audit/checkpoint.js';
@@ -48,6 +49,10 @@ export function main(argv: string[], io: CliIo): number {
   }
   const [only] = paths;
   if (only === undefined) return usageError('no file given');
+  // A mistyped path is not a tampered log: nothing of the series there at all is a usage error, not BROKEN.
+  if (paths.length === 1 && !seriesOf(only).some((file) => existsSync(file))) {
+    return usageError(`${only}: no audit log there (no such file or directory; in the image the log is under /var/lib/vt-access-gateway/audit)`);
+  }
   const publicKeyPath = values['public-key'];
   if (publicKeyPath !== undefined) {
     if (startHash !== undefined) return usageError('--public-key takes no --start-hash: the checkpoints say where each series starts');

@@ -5,7 +5,7 @@ import { delimiter, join } from 'node:path';
 const PROGRAMS = ['wrk', 'nginx', 'taskset'] as const;
 
 /** taskset comes with util-linux, which every Debian has. */
-export const INSTALL_HINT = 'sudo apt-get install -y wrk nginx-light';
+export const INSTALL_HINT = 'apt-get update && apt-get install -y wrk nginx-light (as root, or with sudo)';
 
 /** Where a program is found: on PATH, or in the sbin directories a non-root PATH often lacks (nginx lives in /usr/sbin). */
 export function findProgram(name: string): string | undefined {

@@ -76,6 +76,8 @@ t.test('bad usage: what is wrong, then the usage, on stderr; exit 2', async (t) 
     [['--start-hash=xyz', 'a.log'], /^bad --start-hash: xyz\n/],
     [['--start-hash'], /^Option '--start-hash <value>' argument missing\n/],
     [['--frobnicate', 'a.log'], /^Unknown option '--frobnicate'\n/],
+    [['no-such-dir/audit.log'], /^no-such-dir\/audit\.log: no audit log there \(no such file or directory; in the image the log is under \/var\/lib\/vt-access-gateway\/audit\)\n/],
+    [['no-such-dir/audit.log', '--public-key', 'k.pub'], /^no-such-dir\/audit\.log: no audit log there/],
   ];
   for (const [args, expected] of cases) {
     const run = await verify(args);
