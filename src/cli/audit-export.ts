@@ -1,8 +1,9 @@
 /**
  * `vtgw audit export --format ocsf [query filters] PATH...`: each audit line as an OCSF API Activity (6003) event,
- * one JSON object a line. A write's intent line is exported only when no outcome line with its requestId exists
- * (the write's outcome was never recorded: the gateway stopped while it was in flight).
+ * one JSON object a line. A write's intent line is exported only when no later outcome line is its own (the write's
+ * outcome was never recorded: the gateway stopped while it was in flight).
  */
+import { dirname } from 'node:path';
 import { ocsfApiActivity } from '../audit/ocsf.js';
 import { matches, readRecords } from '../audit/records.js';
 import { EXIT_OK, parseCommand, usageFailure, type CliIo } from './io.js';
@@ -34,14 +35,36 @@ export function main(argv: string[], io: CliIo): number {
   const filter = recordFilterOf(values);
   if (typeof filter === 'string') return usageError(filter);
   try {
-    const outcomes = new Set<string>();
-    for (const { record } of readRecords(positionals)) if (record.outcome !== 'intent') outcomes.add(record.requestId);
+    const paired = pairedIntents(positionals);
+    let index = 0;
     for (const { record, file } of readRecords(positionals)) {
-      if (record.outcome === 'intent' && outcomes.has(record.requestId)) continue;
+      const at = index++;
+      if (record.outcome === 'intent' && paired.has(at)) continue;
       if (matches(record, filter)) io.stdout.write(`${JSON.stringify(ocsfApiActivity(record, file))}\n`);
     }
   } catch (err) {
     return usageError(err instanceof Error ? err.message : String(err));
   }
   return EXIT_OK;
+}
+
+/**
+ * The positions (in readRecords order) of intent lines whose outcome line follows: same series (directory), request id, client
+ * and operation, each outcome answering the earliest intent still open. A caller chooses its request id
+ * (x-request-id), so the id alone would let an earlier call's outcome hide a later write's lost one.
+ */
+function pairedIntents(paths: string[]): Set<number> {
+  const open = new Map<string, number[]>();
+  const paired = new Set<number>();
+  let index = 0;
+  for (const { record, file } of readRecords(paths)) {
+    const at = index++;
+    const key = JSON.stringify([dirname(file), record.requestId, record.clientId, record.operation]);
+    if (record.outcome === 'intent') open.set(key, [...(open.get(key) ?? []), at]);
+    else {
+      const answered = open.get(key)?.shift();
+      if (answered !== undefined) paired.add(answered);
+    }
+  }
+  return paired;
 }

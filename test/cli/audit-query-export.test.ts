@@ -37,6 +37,9 @@ function writeLog(dir: string): string {
   );
   log.write(sampleEntry(4, { time: at(20), requestId: 'read-1', clientId: 'svc-reader', method: 'GET', operation: 'getGroup', targets: { group: 'my_group' }, change: {} }));
   log.write(sampleEntry(5, { time: at(30), requestId: 'lost-1', clientId: 'svc-onboarding', outcome: 'intent', status: 0, change: { addUsers: ['jane'] } }));
+  // A caller that chose its request id: a read answered under `reused-1`, then a write under it whose outcome was lost.
+  log.write(sampleEntry(6, { time: at(40), requestId: 'reused-1', clientId: 'svc-onboarding', method: 'GET', operation: 'getGroup', targets: { group: 'my_group' }, change: {} }));
+  log.write(sampleEntry(7, { time: at(41), requestId: 'reused-1', clientId: 'svc-onboarding', outcome: 'intent', status: 0, change: { addUsers: ['mallory'] } }));
   log.close();
   return path;
 }
@@ -75,8 +78,8 @@ t.test('export --format ocsf: API Activity 6003 with the pinned required fields;
   const events = run.stdout.trim().split('\n').map((line) => JSON.parse(line) as Record<string, Record<string, unknown>> & Record<string, unknown>);
   t.same(
     events.map((e) => e.api?.request),
-    [{ uid: 'grant-1' }, { uid: 'revoke-1' }, { uid: 'read-1' }, { uid: 'lost-1' }],
-    "the grant's intent is left out (its outcome is there); the lost write's intent is kept",
+    [{ uid: 'grant-1' }, { uid: 'revoke-1' }, { uid: 'read-1' }, { uid: 'lost-1' }, { uid: 'reused-1' }, { uid: 'reused-1' }],
+    "the grant's intent is left out (its outcome is there); the lost writes' intents are kept, also one whose request id an earlier read used",
   );
   for (const event of events) {
     for (const field of fixture.required) t.ok(event[field] !== undefined, `${String(event.api?.operation)}: ${field}`);
