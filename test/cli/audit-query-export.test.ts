@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import t from 'tap';
 import { AuditLog } from '../../src/audit/audit-log.js';
@@ -40,6 +40,9 @@ function writeLog(dir: string): string {
   // A caller that chose its request id: a read answered under `reused-1`, then a write under it whose outcome was lost.
   log.write(sampleEntry(6, { time: at(40), requestId: 'reused-1', clientId: 'svc-onboarding', method: 'GET', operation: 'getGroup', targets: { group: 'my_group' }, change: {} }));
   log.write(sampleEntry(7, { time: at(41), requestId: 'reused-1', clientId: 'svc-onboarding', outcome: 'intent', status: 0, change: { addUsers: ['mallory'] } }));
+  // Another client's call under the same id, answered while that write was in flight: not the write's outcome.
+  log.write(sampleEntry(8, { time: at(50), requestId: 'shared-1', clientId: 'svc-onboarding', outcome: 'intent', status: 0, change: { addUsers: ['eve'] } }));
+  log.write(sampleEntry(9, { time: at(51), requestId: 'shared-1', clientId: 'svc-reader', method: 'GET', operation: 'getGroup', targets: { group: 'my_group' }, change: {} }));
   log.close();
   return path;
 }
@@ -51,11 +54,11 @@ t.test('query: a person by either name, a client, an operation, an outcome, a ti
   const path = writeLog(dir);
   t.same(ids((await runCli(queryMain, ['--user', JOHN.email, dir])).stdout), ['grant-1', 'grant-1', 'revoke-1'], 'by email');
   t.same(ids((await runCli(queryMain, ['--user', 'JOHN.SMITH', dir])).stdout), ['grant-1', 'grant-1', 'revoke-1'], 'by username, any case');
-  t.same(ids((await runCli(queryMain, ['--client', 'svc-reader', path])).stdout), ['read-1']);
+  t.same(ids((await runCli(queryMain, ['--client', 'svc-reader', path])).stdout), ['read-1', 'shared-1']);
   t.same(ids((await runCli(queryMain, ['--operation', 'postGroupAdministrators', '--outcome', 'ok', dir])).stdout), ['grant-1']);
   t.same(ids((await runCli(queryMain, ['--since', '2026-11-30T09:10:00Z', '--until', '2026-11-30T09:30:00Z', dir])).stdout), ['revoke-1', 'read-1']);
   const all = (await runCli(queryMain, [dir])).stdout;
-  const written = ['audit.log.000001', 'audit.log.000002', 'audit.log.000003', 'audit.log']
+  const written = [...readdirSync(dir).filter((name) => /^audit\.log\.\d+$/.test(name)).sort(), 'audit.log']
     .map((name) => {
       try {
         return readFileSync(join(dir, name), 'utf8');
@@ -78,7 +81,7 @@ t.test('export --format ocsf: API Activity 6003 with the pinned required fields;
   const events = run.stdout.trim().split('\n').map((line) => JSON.parse(line) as Record<string, Record<string, unknown>> & Record<string, unknown>);
   t.same(
     events.map((e) => e.api?.request),
-    [{ uid: 'grant-1' }, { uid: 'revoke-1' }, { uid: 'read-1' }, { uid: 'lost-1' }, { uid: 'reused-1' }, { uid: 'reused-1' }],
+    [{ uid: 'grant-1' }, { uid: 'revoke-1' }, { uid: 'read-1' }, { uid: 'lost-1' }, { uid: 'reused-1' }, { uid: 'reused-1' }, { uid: 'shared-1' }, { uid: 'shared-1' }],
     "the grant's intent is left out (its outcome is there); the lost writes' intents are kept, also one whose request id an earlier read used",
   );
   for (const event of events) {
