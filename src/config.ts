@@ -529,7 +529,8 @@ function crossSettingProblems(values: Record<string, unknown>): string[] {
   if (typeof headers === 'number' && typeof request === 'number' && request < headers) {
     problems.push(`HTTP_REQUEST_TIMEOUT_MS: must be at least HTTP_HEADERS_TIMEOUT_MS (${headers})`);
   }
-  if (values.assertionHeader !== undefined && (typeof values.trustProxy !== 'string' || values.trustProxy.trim() === '')) {
+  const trusted = typeof values.trustProxy === 'string' ? values.trustProxy.split(',').filter((cidr) => cidr.trim() !== '') : [];
+  if (values.assertionHeader !== undefined && trusted.length === 0) {
     problems.push('ASSERTION_HEADER needs TRUST_PROXY (the front gateway\'s addresses): without it an assertion seen once would be taken from any peer, the front gateway bypassed');
   }
   if (values.keyOwnerEmail !== undefined && values.keyOwner === undefined) {

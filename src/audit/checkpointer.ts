@@ -4,10 +4,10 @@
  * It follows the chain from the lines the file appends; at open it reads the series on disk once (counting lines),
  * taking the line numbering from the last checkpoint it wrote.
  */
-import { randomUUID, type KeyObject } from 'node:crypto';
+import { createPublicKey, randomUUID, type KeyObject } from 'node:crypto';
 import { closeSync, existsSync, fsync, fsyncSync, mkdirSync, openSync, readFileSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { CHECKPOINT_KIND, lastCheckpointIn, signedCheckpointLine, type Checkpoint, type CheckpointFile, type CheckpointReason } from './checkpoint.js';
+import { CHECKPOINT_KIND, lastCheckpointIn, readCheckpointLine, signedCheckpointLine, type Checkpoint, type CheckpointFile, type CheckpointReason } from './checkpoint.js';
 import { GENESIS_HASH } from './line.js';
 import { fileLines, listRotated } from './series.js';
 
@@ -96,7 +96,12 @@ export class Checkpointer {
     this.fd ??= openSync(this.path, 'a', 0o640);
     if (this.opened) return;
     this.opened = true;
-    const stored = existsSync(this.path) ? lastCheckpointIn(readFileSync(this.path, 'utf8')) : null;
+    const text = existsSync(this.path) ? readFileSync(this.path, 'utf8') : '';
+    // A torn last line (a crash mid-write) is ended, so that the next checkpoint starts a line of its own.
+    if (text !== '' && !text.endsWith('\n')) writeSync(this.fd, '\n');
+    const found = lastCheckpointIn(text);
+    // Only a checkpoint of this key counts as where signing stands: a line put there by hand does not.
+    const stored = found !== null && readCheckpointLine(found.line, createPublicKey(this.opts.key)).ok ? found : null;
     const previous = stored?.checkpoint ?? null;
     this.latestLine = stored?.line ?? this.latestLine;
     this.n = previous?.n ?? 0;

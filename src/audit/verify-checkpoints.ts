@@ -41,6 +41,9 @@ export function verifyWithCheckpoints(series: string, checkpointsPath: string, p
     const read = readCheckpointLine(text, publicKey);
     if (!read.ok) return broken(checkpointsPath, number, read.reason);
     const before = checkpoints.at(-1);
+    if (before === undefined && read.checkpoint.n !== 1) {
+      return broken(checkpointsPath, number, `the first checkpoint is ${read.checkpoint.n}: checkpoints 1 to ${read.checkpoint.n - 1} were removed`);
+    }
     if (before !== undefined && read.checkpoint.n !== before.n + 1) {
       return broken(checkpointsPath, number, `checkpoint ${read.checkpoint.n} follows checkpoint ${before.n}: the checkpoints between were removed`);
     }

@@ -5,10 +5,11 @@ import { Type } from '@sinclair/typebox';
 const SEGMENT_NO_DOTDOT = '(?!.*\\.\\.)';
 
 /**
- * A gateway client token (`vtgw_…`), refused wherever an id goes: a caller that pastes its token where its VirusTotal
- * key went (vt-py's `/users/{apikey}`) would otherwise send it to VirusTotal and to the audit log.
+ * A gateway client token (`vtgw_` and 16 or more base64url characters, as secret-shapes.ts withholds it), refused
+ * wherever an id goes: a caller that pastes its token where its VirusTotal key went (vt-py's `/users/{apikey}`) would
+ * otherwise send it to VirusTotal and to the audit log. A short id such as `vtgw_ops` is no token and passes.
  */
-export const NOT_A_CLIENT_TOKEN = '(?!vtgw_)';
+export const NOT_A_CLIENT_TOKEN = '(?!vtgw_[A-Za-z0-9_-]{16})';
 
 export const GroupId = Type.String({
   pattern: `^${NOT_A_CLIENT_TOKEN}${SEGMENT_NO_DOTDOT}[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$`,

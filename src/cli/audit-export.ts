@@ -36,10 +36,8 @@ export function main(argv: string[], io: CliIo): number {
   if (typeof filter === 'string') return usageError(filter);
   try {
     const paired = pairedIntents(positionals);
-    let index = 0;
     for (const { record, file } of readRecords(positionals)) {
-      const at = index++;
-      if (record.outcome === 'intent' && paired.has(at)) continue;
+      if (record.outcome === 'intent' && paired.has(record.hash)) continue;
       if (matches(record, filter)) io.stdout.write(`${JSON.stringify(ocsfApiActivity(record, file))}\n`);
     }
   } catch (err) {
@@ -49,18 +47,18 @@ export function main(argv: string[], io: CliIo): number {
 }
 
 /**
- * The positions (in readRecords order) of intent lines whose outcome line follows: same series (directory), request id, client
- * and operation, each outcome answering the earliest intent still open. A caller chooses its request id
- * (x-request-id), so the id alone would let an earlier call's outcome hide a later write's lost one.
+ * The hashes of intent lines whose outcome line follows: same series (directory), request id, client, operation, path
+ * and body digest, each outcome answering the earliest intent still open. A caller chooses its request id
+ * (x-request-id), so the id alone would let an earlier call's outcome hide a later write's lost one, and two writes
+ * under one id are told apart by what they sent. By hash, not by position: a file retention removes between the two
+ * reads shifts every position.
  */
-function pairedIntents(paths: string[]): Set<number> {
-  const open = new Map<string, number[]>();
-  const paired = new Set<number>();
-  let index = 0;
+function pairedIntents(paths: string[]): Set<string> {
+  const open = new Map<string, string[]>();
+  const paired = new Set<string>();
   for (const { record, file } of readRecords(paths)) {
-    const at = index++;
-    const key = JSON.stringify([dirname(file), record.requestId, record.clientId, record.operation]);
-    if (record.outcome === 'intent') open.set(key, [...(open.get(key) ?? []), at]);
+    const key = JSON.stringify([dirname(file), record.requestId, record.clientId, record.operation, record.path, record.bodySha256 ?? null]);
+    if (record.outcome === 'intent') open.set(key, [...(open.get(key) ?? []), record.hash]);
     else {
       const answered = open.get(key)?.shift();
       if (answered !== undefined) paired.add(answered);

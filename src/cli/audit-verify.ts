@@ -49,11 +49,11 @@ export function main(argv: string[], io: CliIo): number {
   }
   const [only] = paths;
   if (only === undefined) return usageError('no file given');
-  // A mistyped path is not a tampered log: nothing of the series there at all is a usage error, not BROKEN.
-  if (paths.length === 1 && !seriesOf(only).some((file) => existsSync(file))) {
+  const publicKeyPath = values['public-key'];
+  // A mistyped path is not a tampered log: nothing there at all, not even checkpoints, is a usage error, not BROKEN.
+  if (paths.length === 1 && nothingAt(only, publicKeyPath === undefined ? undefined : (values.checkpoints ?? checkpointsBeside(only)))) {
     return usageError(`${only}: no audit log there (no such file or directory; in the image the log is under /var/lib/vt-access-gateway/audit)`);
   }
-  const publicKeyPath = values['public-key'];
   if (publicKeyPath !== undefined) {
     if (startHash !== undefined) return usageError('--public-key takes no --start-hash: the checkpoints say where each series starts');
     if (paths.length > 1 && values.checkpoints !== undefined) return usageError('--checkpoints names the checkpoints of one series: give one live file or directory with it');
@@ -111,9 +111,18 @@ function verifySigned(series: string[], publicKeyPath: string, checkpointsPath: 
     const { adopted } = result;
     if (adopted !== undefined) {
       io.stdout.write(
-        `NOTE: ${prefix}checkpoint ${adopted.n} (${adopted.time}) was the first, and signed ${adopted.lines} lines already on disk that no checkpoint had signed: signing was turned on for an existing log, or its checkpoints were removed; those lines are trusted only as far as the chain\n`,
+        `NOTE: ${prefix}checkpoint ${adopted.n} (${adopted.time}) was the first, and signed ${adopted.lines} lines already on disk that no checkpoint had signed: signing was turned on for an existing log, the gateway stopped before its first checkpoint, or its checkpoints were removed; those lines are trusted only as far as the chain\n`,
       );
     }
   }
   return status;
+}
+
+/** Neither a file of the series nor (for signed verification) its checkpoint file exists; unreadable directories are left to verify. */
+function nothingAt(path: string, checkpoints: string | undefined): boolean {
+  try {
+    return !seriesOf(path).some((file) => existsSync(file)) && (checkpoints === undefined || !existsSync(checkpoints));
+  } catch {
+    return false;
+  }
 }

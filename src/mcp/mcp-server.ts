@@ -61,7 +61,7 @@ function isJsonRpcRequest(message: unknown): boolean {
 }
 
 function isCancellation(message: unknown): boolean {
-  return typeof message === 'object' && message !== null && 'method' in message && message.method === 'notifications/cancelled';
+  return typeof message === 'object' && message !== null && !('id' in message) && 'method' in message && message.method === 'notifications/cancelled';
 }
 
 /** The backstop of a POST /mcp that nothing else ends: a 504 if no byte of the answer left yet, else the connection closed. */
@@ -71,7 +71,10 @@ function answerTimedOut(request: FastifyRequest, reply: FastifyReply, timeoutMs:
     reply.raw.destroy();
     return;
   }
-  const timedOut = new GatewayError('GW_ERR_UPSTREAM_TIMEOUT', `The MCP request was not answered within ${timeoutMs} ms (MCP_ANSWER_TIMEOUT_MS)`);
+  const timedOut = new GatewayError(
+    'GW_ERR_UPSTREAM_TIMEOUT',
+    `The MCP request was not answered within ${timeoutMs} ms (MCP_ANSWER_TIMEOUT_MS); its tool calls may still complete or have been applied: check before repeating a write`,
+  );
   reply.raw.writeHead(timedOut.statusCode, { 'content-type': 'application/json', connection: 'close' }).end(timedOut.json());
 }
 

@@ -182,6 +182,8 @@ t.test("a caller's own gateway token where an id goes (vt-py's /users/<apikey>) 
   t.equal(lines.length, calls.length, 'each refusal is on the record');
   const written = JSON.stringify(lines);
   t.notOk(written.includes(token.slice(5, 30)), 'no line holds the token or most of it');
+  t.equal((await send(stack, 'GET', '/v1/groups/vtgw_ops', stack.auth)).status, 404, 'a short id that starts like a token is no token: sent, and unknown');
+  t.equal(stack.sim.requestCount(), 1);
   t.match(lines[0], { path: '/v1/users/[client token withheld]/overall_quotas', targets: { user: '[client token withheld]' } });
   t.match(lines[1], { path: '/v1/users/[client token withheld]' }, 'nor percent-encoded');
 

@@ -189,3 +189,19 @@ t.test('opened again after a failed write, the checkpointer signs the chain it f
   t.match(signed.ok ? signed.checkpoint : {}, { lines: 6, lastHash: JSON.parse(followed.at(-1) ?? '{}').hash }, 'the lines it saw written');
   t.match(reasonOf(dir), { reason: /signed another hash|cut off/ }, 'so the rewrite is named');
 });
+
+t.test('checkpoints removed from the start of the file are named; a checkpoint line nobody signed does not count at start', async (t) => {
+  const dir = t.testdir();
+  signedLog(dir);
+  const path = join(dir, 'audit.log.checkpoints');
+  const checkpointLines = rawLines(path);
+  writeRawLines(path, checkpointLines.slice(2));
+  t.match(reasonOf(dir), { file: path, line: 1, reason: 'the first checkpoint is 3: checkpoints 1 to 2 were removed' });
+
+  // The checkpoints deleted, a well-formed but unsigned line put in their place: the next start adopts the log.
+  const last = checkpointLines.at(-1) ?? '';
+  writeRawLines(path, [last.replace(/"signature":"[^"]*"/, '"signature":"AAAA"')]);
+  writeEntries({ path: join(dir, 'audit.log'), maxBytes: 6000, checkpoints: { key: privateKey, everyLines: 3 } }, 3, 30);
+  const mine = rawLines(path).slice(1);
+  t.match(readCheckpointLine(mine[0] ?? '', publicKey), { ok: true, checkpoint: { n: 1, reason: 'adopted' } }, 'numbered from 1, and says it adopts');
+});

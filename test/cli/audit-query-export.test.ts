@@ -43,6 +43,11 @@ function writeLog(dir: string): string {
   // Another client's call under the same id, answered while that write was in flight: not the write's outcome.
   log.write(sampleEntry(8, { time: at(50), requestId: 'shared-1', clientId: 'svc-onboarding', outcome: 'intent', status: 0, change: { addUsers: ['eve'] } }));
   log.write(sampleEntry(9, { time: at(51), requestId: 'shared-1', clientId: 'svc-reader', method: 'GET', operation: 'getGroup', targets: { group: 'my_group' }, change: {} }));
+  // Two writes under one id: the first's outcome lost, the second answered. The answer is the second's, not the first's.
+  const twice = { requestId: 'twice-1', clientId: 'svc-onboarding', method: 'DELETE', operation: 'deleteUserFromGroup' };
+  log.write(sampleEntry(10, { ...twice, time: at(52), path: '/v1/groups/my_group/relationships/users/alice', outcome: 'intent', status: 0, change: { removeUser: 'alice' } }));
+  log.write(sampleEntry(11, { ...twice, time: at(53), path: '/v1/groups/my_group/relationships/users/bob', outcome: 'intent', status: 0, change: { removeUser: 'bob' } }));
+  log.write(sampleEntry(12, { ...twice, time: at(53), path: '/v1/groups/my_group/relationships/users/bob', change: { removeUser: 'bob' } }));
   log.close();
   return path;
 }
@@ -78,10 +83,13 @@ t.test('export --format ocsf: API Activity 6003 with the pinned required fields;
   writeLog(dir);
   const run = await runCli(exportMain, ['--format', 'ocsf', dir]);
   t.equal(run.status, 0);
+  const lostRemovals = run.stdout.split('\n').filter((line) => line.includes('twice-1') && line.includes('"intent"'));
+  t.equal(lostRemovals.length, 1, 'one write under twice-1 is unanswered');
+  t.match(lostRemovals[0], /relationships\/users\/alice/, "and it is alice's removal, not bob's");
   const events = run.stdout.trim().split('\n').map((line) => JSON.parse(line) as Record<string, Record<string, unknown>> & Record<string, unknown>);
   t.same(
     events.map((e) => e.api?.request),
-    [{ uid: 'grant-1' }, { uid: 'revoke-1' }, { uid: 'read-1' }, { uid: 'lost-1' }, { uid: 'reused-1' }, { uid: 'reused-1' }, { uid: 'shared-1' }, { uid: 'shared-1' }],
+    [{ uid: 'grant-1' }, { uid: 'revoke-1' }, { uid: 'read-1' }, { uid: 'lost-1' }, { uid: 'reused-1' }, { uid: 'reused-1' }, { uid: 'shared-1' }, { uid: 'shared-1' }, { uid: 'twice-1' }, { uid: 'twice-1' }],
     "the grant's intent is left out (its outcome is there); the lost writes' intents are kept, also one whose request id an earlier read used",
   );
   for (const event of events) {

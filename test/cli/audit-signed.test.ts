@@ -119,6 +119,23 @@ t.test('verify --public-key against a hand on the volume: planted files, removed
   rmSync(`${log}.checkpoints`);
   writeEntries({ path: log, maxBytes: 6000, checkpoints: { key, everyLines: 4 } }, 4, 20);
   const adopted = await runCli(verify, [log, '--public-key', pub]);
+
   t.match(adopted.stdout, /^OK: 24 lines .*\nNOTE: checkpoint 1 \(.*\) was the first, and signed 2\d lines already on disk that no checkpoint had signed/);
   t.equal(adopted.status, 0);
+});
+
+t.test('verify --public-key: a whole log deleted beside its checkpoints is BROKEN, not a mistyped path', async (t) => {
+  const dir = t.testdir();
+  const keys = join(dir, 'keys');
+  await runCli(keygen, ['--out', keys]);
+  const key = readSigningKey(join(keys, 'audit-signing.key'));
+  const pub = join(keys, 'audit-signing.pub');
+  const logDir = join(dir, 'log');
+  writeEntries({ path: join(logDir, 'audit.log'), maxBytes: 6000, checkpoints: { key, everyLines: 4 } }, 12);
+  for (const file of seriesIn(logDir)) rmSync(file);
+  const run = await runCli(verify, [join(logDir, 'audit.log'), '--public-key', pub]);
+  t.match(run.stdout, /^BROKEN: .*missing: checkpoint \d+ covers this file/);
+  t.equal(run.status, 1);
+  const unsigned = await runCli(verify, [join(logDir, 'audit.log')]);
+  t.equal(unsigned.status, 2, 'without a key there is nothing to go on: a usage error');
 });

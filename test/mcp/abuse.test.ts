@@ -35,6 +35,10 @@ t.test('a batch that cancels its own request is still answered, and the call sti
 
   const alone = await post({ jsonrpc: '2.0', method: 'notifications/cancelled', params: { requestId: 3 } });
   t.equal(alone.status, 202, 'a cancellation alone is a notification like any other');
+
+  const asRequest = await post([{ jsonrpc: '2.0', id: 9, method: 'notifications/cancelled', params: { requestId: 9 } }]);
+  t.equal(asRequest.status, 200, 'a request named like the notification is a request, and answered');
+  t.match(await asRequest.json(), { id: 9, error: { code: -32601 } });
 });
 
 t.test('a POST /mcp that nothing answers ends at MCP_ANSWER_TIMEOUT_MS with a 504', async (t) => {

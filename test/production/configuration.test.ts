@@ -72,6 +72,7 @@ t.test('every setting is documented', async (t) => {
 t.test('a front-gateway assertion header needs the front gateway named in TRUST_PROXY', (t) => {
   const assertion = { VIRUSTOTAL_API_KEY: 'k', ASSERTION_HEADER: 'x-goog-iap-jwt-assertion', ASSERTION_ISSUER: 'https://cloud.google.com/iap', ASSERTION_AUDIENCE: 'aud' };
   t.throws(() => loadConfig(assertion), /ASSERTION_HEADER needs TRUST_PROXY/);
+  t.throws(() => loadConfig({ ...assertion, TRUST_PROXY: ' , ' }), /ASSERTION_HEADER needs TRUST_PROXY/, 'a list of nothing is none');
   t.equal(loadConfig({ ...assertion, TRUST_PROXY: '10.0.0.0/8' }).assertionHeader, 'x-goog-iap-jwt-assertion');
   t.end();
 });
