@@ -92,14 +92,17 @@ t.test('verify --public-key with several replicas\' logs: one answer per series,
   t.match(broken.stdout, new RegExp(`^BROKEN: ${a}: .*\nOK: ${b}: 20 lines`), 'and the intact one is still reported');
 });
 
-t.test('verify --public-key against a hand on the volume: planted files, removed checkpoints, a path as typed', async (t) => {
+/** A test directory with a signing key pair made by keygen, and where a log goes in it. */
+async function signedLogSetup(t: { testdir(): string }) {
   const dir = t.testdir();
   const keys = join(dir, 'keys');
   await runCli(keygen, ['--out', keys]);
-  const key = readSigningKey(join(keys, 'audit-signing.key'));
-  const pub = join(keys, 'audit-signing.pub');
   const logDir = join(dir, 'log');
-  const log = join(logDir, 'audit.log');
+  return { key: readSigningKey(join(keys, 'audit-signing.key')), pub: join(keys, 'audit-signing.pub'), logDir, log: join(logDir, 'audit.log') };
+}
+
+t.test('verify --public-key against a hand on the volume: planted files, removed checkpoints, a path as typed', async (t) => {
+  const { key, pub, logDir, log } = await signedLogSetup(t);
   writeEntries({ path: log, maxBytes: 6000, checkpoints: { key, everyLines: 4 } }, 20);
   const files = seriesIn(logDir);
   t.ok(files.length >= 3, 'a rotated series');
@@ -119,23 +122,17 @@ t.test('verify --public-key against a hand on the volume: planted files, removed
   rmSync(`${log}.checkpoints`);
   writeEntries({ path: log, maxBytes: 6000, checkpoints: { key, everyLines: 4 } }, 4, 20);
   const adopted = await runCli(verify, [log, '--public-key', pub]);
-
   t.match(adopted.stdout, /^OK: 24 lines .*\nNOTE: checkpoint 1 \(.*\) was the first, and signed 2\d lines already on disk that no checkpoint had signed/);
   t.equal(adopted.status, 0);
 });
 
 t.test('verify --public-key: a whole log deleted beside its checkpoints is BROKEN, not a mistyped path', async (t) => {
-  const dir = t.testdir();
-  const keys = join(dir, 'keys');
-  await runCli(keygen, ['--out', keys]);
-  const key = readSigningKey(join(keys, 'audit-signing.key'));
-  const pub = join(keys, 'audit-signing.pub');
-  const logDir = join(dir, 'log');
-  writeEntries({ path: join(logDir, 'audit.log'), maxBytes: 6000, checkpoints: { key, everyLines: 4 } }, 12);
+  const { key, pub, logDir, log } = await signedLogSetup(t);
+  writeEntries({ path: log, maxBytes: 6000, checkpoints: { key, everyLines: 4 } }, 12);
   for (const file of seriesIn(logDir)) rmSync(file);
-  const run = await runCli(verify, [join(logDir, 'audit.log'), '--public-key', pub]);
+  const run = await runCli(verify, [log, '--public-key', pub]);
   t.match(run.stdout, /^BROKEN: .*missing: checkpoint \d+ covers this file/);
   t.equal(run.status, 1);
-  const unsigned = await runCli(verify, [join(logDir, 'audit.log')]);
+  const unsigned = await runCli(verify, [log]);
   t.equal(unsigned.status, 2, 'without a key there is nothing to go on: a usage error');
 });
