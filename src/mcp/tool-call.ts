@@ -66,14 +66,12 @@ export async function callTool(name: string, args: ToolArguments, caller: ToolCa
   }
   let result: CallToolResult;
   try {
+    // A name that is no tool costs a read, as a REST call does: its refusal is a line on the record, which is not free to fill.
+    const admitted = core.admit(caller.client, tool?.op ?? { budget: 'read' });
+    if (admitted instanceof Promise) await admitted;
     if (tool === undefined) {
-      // Costs a read, as a REST call does: a refusal is a line on the record, and the record is not free to fill.
-      const admitted = core.admit(caller.client, { budget: 'read' });
-      if (admitted instanceof Promise) await admitted;
       throw new GatewayError('GW_ERR_NOT_FOUND', `No tool is named "${name.slice(0, 128)}"; tools/list shows the tools this client may call`);
     }
-    const admitted = core.admit(caller.client, tool.op);
-    if (admitted instanceof Promise) await admitted;
     assertToolAllowed(tool, caller.client);
     const upstream = await core.run(call, tool.op, tool.arguments.parse(args));
     result = upstreamResult(upstream.statusCode, await wholeBody(upstream.body));
