@@ -35,6 +35,8 @@ export function holdsSecret(value: string): boolean {
  */
 export function pathWithoutSecrets(path: string): string {
   if (path.length < SHORTEST_TOKEN) return path;
+  // Neither shape spans a '/', so a path without escapes holds one only if the whole path does: one scan, no split.
+  if (!path.includes('%') && !HAS_TOKEN.test(path) && (path.length < 64 || !HAS_HEX_RUN.test(path))) return path;
   return path
     .split('/')
     .map((segment) => {
