@@ -29,6 +29,11 @@ export function socketGone(socket: Socket | null): boolean {
   return socket === null || socket.destroyed === true || socket.writable === false;
 }
 
+function withoutQuery(url: string): string {
+  const query = url.indexOf('?');
+  return query === -1 ? url : url.slice(0, query);
+}
+
 /** The request's call record, made on first use: Fastify may answer (a malformed URL) before any hook ran. */
 export function callOf(request: FastifyRequest): CallRecord {
   request.call ??= newCallRecord({
@@ -36,7 +41,7 @@ export function callOf(request: FastifyRequest): CallRecord {
     channel: request.server.channel,
     clientIp: request.ip,
     method: request.method,
-    path: request.url.split('?', 1)[0] ?? '',
+    path: withoutQuery(request.url),
     callerGone: () => socketGone(request.raw.socket),
   });
   return request.call;

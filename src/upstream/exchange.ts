@@ -58,82 +58,98 @@ export function exchange(
   deadlines: UpstreamDeadlines,
 ): Promise<Exchanged> {
   return new Promise((resolve, reject) => {
-    let settled = false;
-    let statusCode = 0;
-    let headers: IncomingHttpHeaders = {};
-    let chunks: Buffer[] | null = null;
-    let guard: ResponseGuard | null = null;
-    let abandoned = false;
-    let ended = false;
-    let deadline: Deadline | undefined;
-    const settle = (value: Exchanged): void => {
-      settled = true;
-      resolve(value);
-    };
-
     pool.dispatch(
       { method: req.method, path: req.path, headers: req.headers, body: req.body ?? null },
-      {
-        // Its presence also tells undici that this handler speaks the controller API, not the legacy callbacks.
-        onRequestStart(controller) {
-          // undici calls this again when it writes the request anew (a pipelined request retried on a new socket).
-          deadline?.done();
-          deadline = deadlines.start(controller);
-        },
-        onResponseStart(controller, status, responseHeaders) {
-          deadline?.progressed();
-          statusCode = status;
-          headers = responseHeaders;
-          const declared = Number(responseHeaders['content-length']);
-          if ((status >= 300 && status < 400) || (Number.isFinite(declared) && declared > limits.maxResponseBytes)) {
-            settle({ kind: 'refused', statusCode, headers });
-            controller.abort(DISCARDED);
-            return;
-          }
-          if (Number.isFinite(declared) && declared <= WHOLE_BODY_BYTES) {
-            chunks = [];
-            return;
-          }
-          const body = new ResponseGuard(limits.maxResponseBytes, limits.secrets);
-          // Chunks go in at once, before whoever answers the caller has attached to the stream: an error then (the
-          // size cap in the first chunk) must not be an uncaught 'error' event; it stays on the stream (errored)
-          // for the answer's pipeline to find.
-          body.on('error', () => {});
-          guard = body;
-          body.on('drain', () => {
-            deadline?.progressed();
-            controller.resume();
-          });
-          body.on('close', () => {
-            // The caller hung up (or the guard failed): stop reading VirusTotal's body.
-            abandoned = !ended;
-            if (!ended && !controller.aborted) controller.abort(DISCARDED);
-          });
-          settle({ kind: 'stream', statusCode, headers, body });
-        },
-        onResponseData(controller, chunk) {
-          deadline?.progressed();
-          if (chunks !== null) chunks.push(chunk);
-          else if (guard !== null && !guard.write(chunk)) controller.pause();
-        },
-        onResponseEnd() {
-          deadline?.done();
-          ended = true;
-          if (chunks !== null) settle({ kind: 'whole', statusCode, headers, body: Buffer.concat(chunks) });
-          else guard?.end();
-        },
-        onResponseError(_controller, err) {
-          deadline?.done();
-          if (err === DISCARDED) return;
-          if (!settled) {
-            reject(new ExchangeError(err, statusCode !== 0));
-            return;
-          }
-          if (guard !== null && !abandoned && !guard.destroyed) {
-            guard.destroy(events.onBodyFailure(err));
-          }
-        },
-      },
+      new ExchangeHandler(limits, events, deadlines, resolve, reject),
     );
   });
+}
+
+/** One exchange's state and undici's callbacks on it: an object per request rather than a closure per callback. */
+class ExchangeHandler implements Dispatcher.DispatchHandler {
+  private settled = false;
+  private statusCode = 0;
+  private headers: IncomingHttpHeaders = {};
+  private chunks: Buffer[] | null = null;
+  private guard: ResponseGuard | null = null;
+  private abandoned = false;
+  private ended = false;
+  private deadline: Deadline | undefined = undefined;
+
+  constructor(
+    private readonly limits: ExchangeLimits,
+    private readonly events: StreamEvents,
+    private readonly deadlines: UpstreamDeadlines,
+    private readonly resolve: (value: Exchanged) => void,
+    private readonly reject: (err: ExchangeError) => void,
+  ) {}
+
+  private settle(value: Exchanged): void {
+    this.settled = true;
+    this.resolve(value);
+  }
+
+  // Its presence also tells undici that this handler speaks the controller API, not the legacy callbacks.
+  onRequestStart(controller: Dispatcher.DispatchController): void {
+    // undici calls this again when it writes the request anew (a pipelined request retried on a new socket).
+    this.deadline?.done();
+    this.deadline = this.deadlines.start(controller);
+  }
+
+  onResponseStart(controller: Dispatcher.DispatchController, status: number, responseHeaders: IncomingHttpHeaders): void {
+    this.deadline?.progressed();
+    this.statusCode = status;
+    this.headers = responseHeaders;
+    const declared = Number(responseHeaders['content-length']);
+    if ((status >= 300 && status < 400) || (Number.isFinite(declared) && declared > this.limits.maxResponseBytes)) {
+      this.settle({ kind: 'refused', statusCode: status, headers: responseHeaders });
+      controller.abort(DISCARDED);
+      return;
+    }
+    if (Number.isFinite(declared) && declared <= WHOLE_BODY_BYTES) {
+      this.chunks = [];
+      return;
+    }
+    const body = new ResponseGuard(this.limits.maxResponseBytes, this.limits.secrets);
+    // Chunks go in at once, before whoever answers the caller has attached to the stream: an error then (the
+    // size cap in the first chunk) must not be an uncaught 'error' event; it stays on the stream (errored)
+    // for the answer's pipeline to find.
+    body.on('error', () => {});
+    this.guard = body;
+    body.on('drain', () => {
+      this.deadline?.progressed();
+      controller.resume();
+    });
+    body.on('close', () => {
+      // The caller hung up (or the guard failed): stop reading VirusTotal's body.
+      this.abandoned = !this.ended;
+      if (!this.ended && !controller.aborted) controller.abort(DISCARDED);
+    });
+    this.settle({ kind: 'stream', statusCode: status, headers: responseHeaders, body });
+  }
+
+  onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
+    this.deadline?.progressed();
+    if (this.chunks !== null) this.chunks.push(chunk);
+    else if (this.guard !== null && !this.guard.write(chunk)) controller.pause();
+  }
+
+  onResponseEnd(): void {
+    this.deadline?.done();
+    this.ended = true;
+    if (this.chunks !== null) this.settle({ kind: 'whole', statusCode: this.statusCode, headers: this.headers, body: Buffer.concat(this.chunks) });
+    else this.guard?.end();
+  }
+
+  onResponseError(_controller: Dispatcher.DispatchController, err: Error): void {
+    this.deadline?.done();
+    if (err === DISCARDED) return;
+    if (!this.settled) {
+      this.reject(new ExchangeError(err, this.statusCode !== 0));
+      return;
+    }
+    if (this.guard !== null && !this.abandoned && !this.guard.destroyed) {
+      this.guard.destroy(this.events.onBodyFailure(err));
+    }
+  }
 }
