@@ -30,7 +30,7 @@ export class CircuitBreaker {
     return this.now() - this.openedAt >= this.opts.openMs ? 'half-open' : 'open';
   }
 
-  /** Throws when no call may pass now; otherwise the caller must report the outcome with success()/failure(). */
+  /** Throws when no call may pass now; otherwise the caller must report the outcome with success(), failure() or abandon(). */
   admit(): void {
     const state = this.state;
     if (state === 'closed') return;
@@ -42,6 +42,11 @@ export class CircuitBreaker {
     throw new GatewayError('GW_ERR_CIRCUIT_OPEN', 'VirusTotal is failing; the gateway is not calling it for a moment', {
       'retry-after': String(Math.max(1, Math.ceil(waitMs / 1000))),
     });
+  }
+
+  /** The admitted call never reached VirusTotal (its budget was spent, its caller left): another may probe. */
+  abandon(): void {
+    this.probing = false;
   }
 
   success(): void {

@@ -39,6 +39,8 @@ export interface UpstreamRequest {
   path: string;
   body?: string;
   requestId: string;
+  /** Asked again as the request is written (after the budget and any wait for a connection): gone, nothing is sent. */
+  callerGone?: () => boolean;
 }
 
 export interface UpstreamResponse {
@@ -117,13 +119,23 @@ export class UpstreamClient {
     let res: Exchanged;
     for (let attempt = 0; ; attempt++) {
       this.breaker.admit();
-      const spent = this.opts.spendBudget?.();
-      if (spent instanceof Promise) await spent;
       try {
-        res = await exchange(this.pool, request, limits, this.streamEvents, this.deadlines);
+        const spent = this.opts.spendBudget?.();
+        if (spent instanceof Promise) await spent;
       } catch (err) {
-        this.breaker.failure();
+        // The breaker's probe, if this was it, never reached VirusTotal: it must not keep the circuit half-open.
+        this.breaker.abandon();
+        throw err;
+      }
+      try {
+        res = await exchange(this.pool, request, limits, this.streamEvents, this.deadlines, req.callerGone);
+      } catch (err) {
         const cause = err instanceof ExchangeError ? err.cause : err;
+        if (cause instanceof GatewayError && cause.code === 'GW_ERR_CALLER_GONE') {
+          this.breaker.abandon();
+          throw cause;
+        }
+        this.breaker.failure();
         // A small answer whose body broke off is a body failure, and is not retried: its status was seen.
         if (err instanceof ExchangeError && err.afterHeaders) throw bodyFailure(cause);
         if (attempt < retries) {

@@ -1,6 +1,7 @@
 import type { HttpMethod } from '../catalog/operation.js';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Dispatcher } from 'undici';
+import { callerGone } from '../errors.js';
 import type { Deadline, UpstreamDeadlines } from './deadlines.js';
 import { ResponseGuard } from './response-guard.js';
 
@@ -44,6 +45,7 @@ export interface StreamEvents {
 }
 
 const DISCARDED = new Error('response not read');
+const neverGone = (): boolean => false;
 
 /**
  * One request through the pool with an undici dispatch handler of our own: no response stream or promise per
@@ -56,11 +58,12 @@ export function exchange(
   limits: ExchangeLimits,
   events: StreamEvents,
   deadlines: UpstreamDeadlines,
+  callerGone: () => boolean = neverGone,
 ): Promise<Exchanged> {
   return new Promise((resolve, reject) => {
     pool.dispatch(
       { method: req.method, path: req.path, headers: req.headers, body: req.body ?? null },
-      new ExchangeHandler(limits, events, deadlines, resolve, reject),
+      new ExchangeHandler(limits, events, deadlines, callerGone, resolve, reject),
     );
   });
 }
@@ -80,6 +83,7 @@ class ExchangeHandler implements Dispatcher.DispatchHandler {
     private readonly limits: ExchangeLimits,
     private readonly events: StreamEvents,
     private readonly deadlines: UpstreamDeadlines,
+    private readonly callerGone: () => boolean,
     private readonly resolve: (value: Exchanged) => void,
     private readonly reject: (err: ExchangeError) => void,
   ) {}
@@ -91,6 +95,11 @@ class ExchangeHandler implements Dispatcher.DispatchHandler {
 
   // Its presence also tells undici that this handler speaks the controller API, not the legacy callbacks.
   onRequestStart(controller: Dispatcher.DispatchController): void {
+    // A request waits in the pool's queue while every connection is busy: its caller may have left meanwhile.
+    if (this.callerGone()) {
+      controller.abort(callerGone());
+      return;
+    }
     // undici calls this again when it writes the request anew (a pipelined request retried on a new socket).
     this.deadline?.done();
     this.deadline = this.deadlines.start(controller);

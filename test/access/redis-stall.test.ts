@@ -81,6 +81,20 @@ t.test('fail-open: 200 within 2 s; a caller that hung up meanwhile is not sent u
   t.match(line, { outcome: 'cancelled', gatewayCode: 'GW_ERR_CALLER_GONE', upstreamStatus: null }, 'and its audit line says so');
 });
 
+t.test('fail-open: a caller that hung up while the organisation budget waited for Redis is not sent upstream', async (t) => {
+  const s = await stalledStack(t, { rateLimitFailOpen: true });
+  // The client's count gives up on Redis at COMMAND_TIMEOUT_MS, the organisation budget's one more later: the
+  // caller leaves in between, after the first check that it is still there.
+  const abandoned = fetch(s.url + PATH, { headers: { ...s.auth, 'x-request-id': 'abandoned-2' }, signal: AbortSignal.timeout(COMMAND_TIMEOUT_MS * 1.5) });
+  await t.rejects(abandoned, 'the caller gives up while the budget is being spent');
+  await settle(2 * COMMAND_TIMEOUT_MS + 500);
+  t.equal(s.upstream.seen.length, 0, 'nothing was sent to VirusTotal');
+  t.match(
+    s.auditLines().find((l) => l.requestId === 'abandoned-2'),
+    { outcome: 'cancelled', gatewayCode: 'GW_ERR_CALLER_GONE' },
+  );
+});
+
 t.test('fail-open over MCP: a tool call whose caller hung up meanwhile is not sent upstream', async (t) => {
   const s = await stalledStack(t, { rateLimitFailOpen: true });
   const mcp = await buildMcpApp(s.core, { logger: false });

@@ -40,3 +40,30 @@ t.test('an open circuit spends none of the budget', async (t) => {
   t.equal(await get(), 429, 'and then the budget of 2 is spent');
   t.equal(upstream.seen.length, 2);
 });
+
+t.test("a probe refused by the spent budget gives its turn back: the circuit closes once VirusTotal and the budget are back", async (t) => {
+  const upstream = await startFakeUpstream(failing);
+  t.teardown(() => upstream.close());
+  // The breaker's pause and the budget's minute both read Date.now: moved forward instead of waited for.
+  const realNow = Date.now;
+  let ahead = 0;
+  Date.now = () => realNow() + ahead;
+  t.teardown(() => {
+    Date.now = realNow;
+  });
+  const gw = await buildTestGateway(t, {
+    upstream: upstream.baseUrl,
+    config: { upstreamBudgetPerMinute: 1, upstreamRetries: 0, breakerFailureThreshold: 1, breakerOpenMs: 10_000 },
+  });
+  await gw.app.listen({ port: 0, host: '127.0.0.1' });
+  const url = `http://127.0.0.1:${(gw.app.server.address() as AddressInfo).port}/v1/groups/g`;
+  const get = async () => (await fetch(url, { headers: gw.auth })).status;
+  t.equal(await get(), 503, "VirusTotal's 503 opens the circuit and spends the budget of 1");
+  ahead += 10_001;
+  t.equal(await get(), 429, 'the probe after the pause finds the budget spent');
+  upstream.handle(replyJson(200, { data: true }));
+  ahead += 60_001;
+  t.equal(await get(), 200, 'a minute later the next call probes, reaches VirusTotal and closes the circuit');
+  t.equal(await get(), 429, 'closed: the next call passes the circuit and meets the budget of 1');
+  t.equal(upstream.seen.length, 2);
+});

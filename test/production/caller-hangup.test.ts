@@ -164,3 +164,37 @@ t.test('contrast: VirusTotal itself breaking off that many bodies does open the 
   t.equal(gw.upstream.seen.length, THRESHOLD, 'the open circuit did not call VirusTotal');
   t.equal((await fetch(`${gw.url}/readyz`)).status, 503, 'not ready while open');
 });
+
+t.test('a write whose caller left while it waited for a connection to VirusTotal is never sent', async (t) => {
+  const upstream = await startFakeUpstream();
+  t.teardown(() => upstream.close());
+  const held: ServerResponse[] = [];
+  upstream.handle((req, res) => {
+    if (req.method === 'GET') held.push(res);
+    else replyJson(200, { data: true })(req, res);
+  });
+  const gw = await buildTestGateway(t, {
+    upstream: upstream.baseUrl,
+    config: { upstreamConnections: 1, upstreamRetries: 0, upstreamHeadersTimeoutMs: 10_000 },
+  });
+  await gw.app.listen({ port: 0, host: '127.0.0.1' });
+  const url = `http://127.0.0.1:${(gw.app.server.address() as AddressInfo).port}`;
+  const first = fetch(`${url}/v1/groups/g1`, { headers: gw.auth });
+  while (held.length === 0) await new Promise((r) => setTimeout(r, 10));
+  const queued = fetch(`${url}/v1/groups/g1/relationships/users/u1`, {
+    method: 'DELETE',
+    headers: { ...gw.auth, 'x-request-id': 'queued-1' },
+    signal: AbortSignal.timeout(200),
+  });
+  await t.rejects(queued, 'the caller gives up while the only connection is busy');
+  await new Promise((r) => setTimeout(r, 100));
+  replyJson(200, { data: { id: 'g1' } })(upstream.seen[0] ?? { method: 'GET', url: '', headers: {}, body: '' }, held[0] as ServerResponse);
+  t.equal((await first).status, 200, 'the call ahead of it is answered');
+  await new Promise((r) => setTimeout(r, 300));
+  t.same(
+    upstream.seen.map((r) => r.method),
+    ['GET'],
+    'the DELETE was not sent once the connection was free',
+  );
+  t.match(gw.auditLines().find((l) => l.requestId === 'queued-1' && l.outcome !== 'intent'), { outcome: 'cancelled', gatewayCode: 'GW_ERR_CALLER_GONE', upstreamStatus: null });
+});
