@@ -420,7 +420,7 @@ export const settings = {
   publicBaseUrl: {
     env: 'PUBLIC_BASE_URL',
     schema: Type.String({ pattern: '^https?://[^\\s"\\\\?#$]+$' }),
-    doc: "Absolute URL at which callers reach this REST API, `BASE_PATH` included (e.g. `https://vt-gateway.corp.example`). Set: links to VirusTotal in answers (`links.next`, `links.self`) point back at it, under the prefix the caller used. Unset: they still point at VirusTotal, which a client must not follow with its gateway token. Never taken from `Host` or `X-Forwarded-*`.",
+    doc: "Absolute URL at which callers reach this REST API, `BASE_PATH` included (e.g. `https://vt-gateway.corp.example`). Set: links to VirusTotal in answers (`links.next`, `links.self`) point back at it, under the prefix the caller used. Unset: they keep only their path (`BASE_PATH` and the prefix, e.g. `/v1/groups/...?cursor=...`), so that a client following one fails at once instead of sending its gateway token to VirusTotal. Never taken from `Host` or `X-Forwarded-*`.",
   },
   basePath: {
     env: 'BASE_PATH',

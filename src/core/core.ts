@@ -211,9 +211,8 @@ export async function createCore(config: RuntimeConfig, deps: CoreDeps): Promise
             resolve();
           });
         }),
-      ...(config.publicBaseUrl === undefined
-        ? {}
-        : { rewriteLinks: createLinkRewriter({ sources: [VIRUSTOTAL_API_PREFIX, config.vtApiBaseUrl], publicBaseUrl: config.publicBaseUrl }) }),
+      // Without PUBLIC_BASE_URL the links keep only their path: a client following one cannot carry its token out.
+      rewriteLinks: createLinkRewriter({ sources: [VIRUSTOTAL_API_PREFIX, config.vtApiBaseUrl], publicBaseUrl: config.publicBaseUrl ?? config.basePath }),
     }),
     anonymous,
     record(call, status, done) {

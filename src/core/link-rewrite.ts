@@ -37,7 +37,11 @@ function sourcesOf(prefixes: readonly string[]): Sources {
  * text is exact; slashes escaped as `\/` are matched too. The text is handled as latin1: the prefixes are ASCII, and
  * no byte of a multi-byte UTF-8 character is, so nothing else changes by a byte.
  */
-export function createLinkRewriter(opts: { sources: readonly string[]; publicBaseUrl: string }): LinkRewriter {
+export function createLinkRewriter(opts: {
+  sources: readonly string[];
+  /** Absolute, or a path alone (`''` or `BASE_PATH`): then the links are too. */
+  publicBaseUrl: string;
+}): LinkRewriter {
   const sources = sourcesOf(opts.sources);
   const target = withoutTrailingSlash(opts.publicBaseUrl);
   return (body, callerPrefix) => {
