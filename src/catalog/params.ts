@@ -44,7 +44,7 @@ export const ServiceAccountId = Type.String({
 });
 
 /** VirusTotal's user object, Relationships. */
-export const USER_RELATIONSHIPS = ['groups', 'groups_managed', 'api_quota_group', 'intelligence_quota_group'] as const;
+export const USER_RELATIONSHIPS = ['groups', 'groups_managed', 'api_quota_group', 'intelligence_quota_group', 'monitor_quota_group'] as const;
 
 /** VirusTotal's group object, Relationships (api_usage is an endpoint of its own, not a relationship). */
 export const GROUP_RELATIONSHIPS = ['administrators', 'graphs', 'users', 'service_accounts'] as const;
@@ -88,6 +88,19 @@ export const GroupRelationshipParams = Type.Object(
 export const ThreatProfileParams = Type.Object({ id: ThreatProfileId }, { additionalProperties: false });
 export const ThreatProfileRelationshipParams = Type.Object(
   { id: ThreatProfileId, relationship: ThreatProfileRelationship },
+  { additionalProperties: false },
+);
+
+/** What a threat profile's relationships may be read as: its access levels, and the collections recommended to it. */
+export const THREAT_PROFILE_READABLE_RELATIONSHIPS = [...THREAT_PROFILE_RELATIONSHIPS, 'recommendations'] as const;
+
+export const ThreatProfileReadableRelationship = relationshipName(
+  THREAT_PROFILE_READABLE_RELATIONSHIPS,
+  'Threat-profile relationship to read: an access level (`editors`, `viewers`) or `recommendations`; no other name is forwarded.',
+);
+
+export const ThreatProfileReadableRelationshipParams = Type.Object(
+  { id: ThreatProfileId, relationship: ThreatProfileReadableRelationship },
   { additionalProperties: false },
 );
 
@@ -159,7 +172,7 @@ export const GroupObjectQuery = objectQuery(GROUP_RELATIONSHIPS, 'users,administ
  * Relationships a threat profile object embeds as descriptors: its access levels, and `recommendations` (the name
  * google/mcp-security's GTI tools ask for).
  */
-export const THREAT_PROFILE_OBJECT_RELATIONSHIPS = [...THREAT_PROFILE_RELATIONSHIPS, 'recommendations'] as const;
+export const THREAT_PROFILE_OBJECT_RELATIONSHIPS = THREAT_PROFILE_READABLE_RELATIONSHIPS;
 export const ThreatProfileObjectQuery = objectQuery(THREAT_PROFILE_OBJECT_RELATIONSHIPS, 'editors,viewers');
 
 /** Query parameters of a collection of objects (not a relationship): the page, and vt-cli's `--filter`. */

@@ -86,6 +86,24 @@ t.test('REST: what VirusTotal accepts goes through, what it would refuse is refu
     t.equal(graphs.status, 200, 'a relationship in the table is forwarded');
   });
 
+  t.test("what VirusTotal's own tools read: a threat profile's recommendations, vt-cli's user relationships", async (t) => {
+    for (const path of [`/v1/threat_profiles/${DEMO_THREAT_PROFILE_ID}/recommendations`, `/v1/threat_profiles/${DEMO_THREAT_PROFILE_ID}/relationships/recommendations?limit=10`]) {
+      const res = await get(path);
+      t.equal(res.status, 200, `${path}: ${res.body}`);
+      t.equal(lastUpstream(stack).url.pathname, `/api/v3${(path.split('?')[0] ?? '').slice('/v1'.length)}`, `${path} is forwarded as asked`);
+    }
+    const write = await raw(stack.url, {
+      method: 'POST',
+      path: `/v1/threat_profiles/${DEMO_THREAT_PROFILE_ID}/relationships/recommendations`,
+      headers: { ...bearer(ADMIN_TOKEN), 'content-type': 'application/json' },
+      body: JSON.stringify({ data: [{ type: 'user', id: 'user_1' }] }),
+    });
+    t.equal(write.status, 400, 'recommendations are read, not granted like an access level');
+    const vtCli = await get('/v1/users/user_1?relationships=groups,api_quota_group,intelligence_quota_group,monitor_quota_group');
+    t.equal(vtCli.status, 200, `vt-cli's \`vt user\`: ${vtCli.body}`);
+    t.equal(lastUpstream(stack).url.searchParams.get('relationships'), 'groups,api_quota_group,intelligence_quota_group,monitor_quota_group');
+  });
+
   t.test("PATCH of a group as vt-py's patch_object sends it: text/plain, echoed fields stripped before forwarding", async (t) => {
     // Byte for byte what vt-py 0.x sends (json.dumps separators, key order of Object.to_dict).
     const vtPy =

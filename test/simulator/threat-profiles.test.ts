@@ -179,7 +179,7 @@ t.test('unknown profiles, relationships and missing keys', async (t) => {
   t.equal((await call(simulator, 'DELETE', '/threat_profiles/0000/relationships/editors', { key: KEYS.admin, body: { data: [{ type: 'user', id: 'user1' }] } })).status, 404);
 
   for (const [method, path] of [
-    ['GET', relationshipUrl('recommendations')],
+    ['POST', relationshipUrl('recommendations')],
     ['GET', `/threat_profiles/${DEMO_PROFILE}/owners`],
     ['POST', relationshipUrl('owners')],
     ['DELETE', relationshipUrl('owners')],
@@ -188,6 +188,9 @@ t.test('unknown profiles, relationships and missing keys', async (t) => {
     t.equal(result.status, 404, `${method} ${path}`);
     t.match(result.json, { error: { code: 'NotFoundError', message: /Relationship/ } });
   }
+  const recommendations = await call(simulator, 'GET', relationshipUrl('recommendations'), { key: KEYS.admin });
+  t.equal(recommendations.status, 200, 'recommendations are read like the access levels');
+  t.match(recommendations.json, { data: [], meta: { count: 0 } }, 'and none are simulated');
   t.equal((await call(simulator, 'GET', relationshipUrl('editors'))).status, 401);
   t.equal((await call(simulator, 'GET', `${relationshipUrl('editors')}?limit=100`, { key: KEYS.admin })).status, 400);
 });

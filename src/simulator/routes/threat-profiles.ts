@@ -68,8 +68,9 @@ export function registerThreatProfileRoutes(api: FastifyInstance, context: Route
       const { id } = request.params;
       const profile = requireThreatProfile(state, id);
       requireProfileReader(state, profile, caller);
-      const relationship = requireRelationship(request.params.relationship);
-      const items = listProfileRelationship(state, profile, relationship, caller, form);
+      const relationship = request.params.relationship;
+      // Readable like the access levels, and empty: no recommendations are simulated.
+      const items = relationship === 'recommendations' ? [] : listProfileRelationship(state, profile, requireRelationship(relationship), caller, form);
       const page = parsePageRequest(request.query);
       const url =
         form === 'descriptors'

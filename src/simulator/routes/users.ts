@@ -20,7 +20,7 @@ interface UserRelationshipParams extends UserParams {
   relationship: string;
 }
 
-const USER_RELATIONSHIPS = ['groups', 'groups_managed', 'api_quota_group', 'intelligence_quota_group'] as const;
+const USER_RELATIONSHIPS = ['groups', 'groups_managed', 'api_quota_group', 'intelligence_quota_group', 'monitor_quota_group'] as const;
 
 /** The user themself, or an administrator of their group. */
 function mayManage(state: SimulatorState, user: SimUser, caller: string): boolean {
@@ -40,6 +40,7 @@ function relatedGroups(state: SimulatorState, user: SimUser, relationship: strin
       return group !== undefined && isGroupAdmin(group, user.id) ? [group] : [];
     case 'api_quota_group':
     case 'intelligence_quota_group':
+    case 'monitor_quota_group':
       if (!mayManage(state, user, caller)) throw forbidden();
       return group === undefined ? [] : [group];
     default:
