@@ -314,6 +314,12 @@ export const settings = {
     default: 1000,
     doc: "Calls to VirusTotal per minute across all clients (and replicas, with Redis): protects the organisation's quota.",
   },
+  upstreamWriteReservePercent: {
+    env: 'UPSTREAM_WRITE_RESERVE_PERCENT',
+    schema: Type.Integer({ minimum: 0, maximum: 90 }),
+    default: 10,
+    doc: "Share of `UPSTREAM_BUDGET_PER_MINUTE`, in percent, that callers' reads cannot spend: held for writes (and the gateway's own lookups), so that readers cannot lock the administrators out. Reads are refused with 429 once they have spent the rest.",
+  },
   redisUrl: {
     env: 'REDIS_URL',
     // A password may stand in the URL: never shown in an error, and it can come from a file (REDIS_URL_FILE).

@@ -8,6 +8,8 @@ export interface RateLimitSettings {
   readsPerMinute: number;
   writesPerMinute: number;
   upstreamBudgetPerMinute: number;
+  /** Share of the organisation budget (percent) that reads cannot spend: held for writes. */
+  upstreamWriteReservePercent: number;
   failOpen: boolean;
   redis?: Redis;
 }
@@ -18,8 +20,11 @@ export type Counted<T> = T | Promise<T>;
 export interface RateLimits {
   /** Counts one call of the client; gives the RateLimit headers, or throws (rejects) 429 with Retry-After. */
   client(client: Client, kind: 'read' | 'write'): Counted<Record<string, string>>;
-  /** Counts one call to VirusTotal against the organisation-wide budget; throws (rejects) 429 when it is spent. */
-  upstream(): Counted<void>;
+  /**
+   * Counts one call to VirusTotal against the organisation-wide budget; throws (rejects) 429 when it is spent. A read
+   * is refused once reads have spent all but the write reserve, so that no reader can keep the writers out.
+   */
+  upstream(kind: 'read' | 'write'): Counted<void>;
 }
 
 const WINDOW_MS = 60_000;
@@ -101,6 +106,7 @@ export function createRateLimits(settings: RateLimitSettings): RateLimits {
   const store: WindowStore =
     settings.redis === undefined ? new LocalStore(false, false) : new RedisStore(false, false, settings.redis, 'vtgw-rl:');
   const count = counterOver(store, settings.failOpen);
+  const readShare = Math.max(1, Math.floor((settings.upstreamBudgetPerMinute * (100 - settings.upstreamWriteReservePercent)) / 100));
 
   return {
     client(client, kind) {
@@ -124,16 +130,31 @@ export function createRateLimits(settings: RateLimitSettings): RateLimits {
         return headers;
       });
     },
-    upstream() {
-      return then(count('upstream', settings.upstreamBudgetPerMinute), (result) => {
+    upstream(kind) {
+      const spendTotal = (): Counted<void> =>
+        then(count('upstream', settings.upstreamBudgetPerMinute), (result) => {
+          if (result.isExceeded) {
+            throw new GatewayError(
+              'GW_ERR_RATE_LIMITED',
+              `The organisation-wide VirusTotal budget of ${result.max} calls per minute is spent; retry in ${result.ttlInSeconds} s`,
+              { 'retry-after': String(result.ttlInSeconds) },
+            );
+          }
+        });
+      if (kind === 'write') return spendTotal();
+      // Reads are counted apart first: a refused read then spends nothing of what is held for writes.
+      const readsCounted = (result: WindowResult): Counted<void> => {
         if (result.isExceeded) {
           throw new GatewayError(
             'GW_ERR_RATE_LIMITED',
-            `The organisation-wide VirusTotal budget of ${result.max} calls per minute is spent; retry in ${result.ttlInSeconds} s`,
+            `Reads have spent their share (${result.max} calls per minute) of the organisation-wide VirusTotal budget; the rest is held for writes; retry in ${result.ttlInSeconds} s`,
             { 'retry-after': String(result.ttlInSeconds) },
           );
         }
-      });
+        return spendTotal();
+      };
+      const reads = count('upstream:read', readShare);
+      return reads instanceof Promise ? reads.then(readsCounted) : readsCounted(reads);
     },
   };
 }

@@ -124,6 +124,7 @@ export async function createCore(config: RuntimeConfig, deps: CoreDeps): Promise
     readsPerMinute: config.readsPerMinute,
     writesPerMinute: config.writesPerMinute,
     upstreamBudgetPerMinute: config.upstreamBudgetPerMinute,
+    upstreamWriteReservePercent: config.upstreamWriteReservePercent,
     failOpen: config.rateLimitFailOpen,
     ...(redis === undefined ? {} : { redis }),
   });
@@ -141,7 +142,7 @@ export async function createCore(config: RuntimeConfig, deps: CoreDeps): Promise
     connections: config.upstreamConnections,
     retry: { retries: config.upstreamRetries, baseDelayMs: config.upstreamRetryBaseMs },
     breaker: { failureThreshold: config.breakerFailureThreshold, openMs: config.breakerOpenMs },
-    spendBudget: () => limits.upstream(),
+    spendBudget: (kind) => limits.upstream(kind),
   });
   closers.push(() => upstream.close());
 

@@ -41,7 +41,7 @@ export function createRunner(deps: RunnerDeps): OperationRunner {
     if (call.callerGone()) throw callerGone();
     const started = performance.now();
     call.keyFingerprint = deps.upstream.keyFingerprint;
-    const response = await deps.upstream.request({ method: op.method, path: op.upstreamRequestPath(input), body, requestId: call.requestId, callerGone: call.callerGone });
+    const response = await deps.upstream.request({ method: op.method, path: op.upstreamRequestPath(input), body, requestId: call.requestId, budget: op.budget, callerGone: call.callerGone });
     if (deps.rewriteLinks !== undefined) response.body = withLinksRewritten(response.body, deps.rewriteLinks, call.prefix);
     call.upstreamMs = performance.now() - started;
     call.upstreamStatus = response.statusCode;

@@ -30,7 +30,7 @@ export interface UpstreamOptions {
   retry: RetryPolicy;
   breaker: CircuitBreakerOptions;
   /** Spends one call of the organisation's budget before every attempt (retries too); throws when it is spent. */
-  spendBudget?: () => void | Promise<void>;
+  spendBudget?: (kind: 'read' | 'write') => void | Promise<void>;
 }
 
 export interface UpstreamRequest {
@@ -39,6 +39,11 @@ export interface UpstreamRequest {
   path: string;
   body?: string;
   requestId: string;
+  /**
+   * Which share of the organisation budget the call spends: a caller's read, or the full budget (writes, and the
+   * gateway's own lookups, which writes and their audit lines depend on). The full budget when absent.
+   */
+  budget?: 'read' | 'write';
   /** Asked again as the request is written (after the budget and any wait for a connection): gone, nothing is sent. */
   callerGone?: () => boolean;
 }
@@ -120,7 +125,7 @@ export class UpstreamClient {
     for (let attempt = 0; ; attempt++) {
       this.breaker.admit();
       try {
-        const spent = this.opts.spendBudget?.();
+        const spent = this.opts.spendBudget?.(req.budget ?? 'write');
         if (spent instanceof Promise) await spent;
       } catch (err) {
         // The breaker's probe, if this was it, never reached VirusTotal: it must not keep the circuit half-open.

@@ -36,7 +36,7 @@ t.test('per-client budgets, separate for reads and writes, keyed by client id', 
 t.test('the organisation-wide upstream budget holds across clients', async (t) => {
   const upstream = await startFakeUpstream();
   t.teardown(() => upstream.close());
-  const { app } = await buildTestGateway(t, { upstream: upstream.baseUrl, clients: [other], config: { upstreamBudgetPerMinute: 2 } });
+  const { app } = await buildTestGateway(t, { upstream: upstream.baseUrl, clients: [other], config: { upstreamBudgetPerMinute: 2, upstreamWriteReservePercent: 0 } });
   t.equal((await app.inject({ method: 'GET', url: '/v1/groups/g', headers: bearer(other.token) })).statusCode, 200);
   t.equal((await app.inject({ method: 'GET', url: '/v1/groups/g', headers: bearer(other.token) })).statusCode, 200);
   const spent = await app.inject({ method: 'GET', url: '/v1/groups/h' });

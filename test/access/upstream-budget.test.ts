@@ -10,7 +10,7 @@ t.test('every attempt to VirusTotal spends the organisation budget, retries incl
   t.teardown(() => upstream.close());
   const gw = await buildTestGateway(t, {
     upstream: upstream.baseUrl,
-    config: { upstreamBudgetPerMinute: 3, upstreamRetries: 2, upstreamRetryBaseMs: 1, breakerFailureThreshold: 1000 },
+    config: { upstreamBudgetPerMinute: 3, upstreamWriteReservePercent: 0, upstreamRetries: 2, upstreamRetryBaseMs: 1, breakerFailureThreshold: 1000 },
   });
   await gw.app.listen({ port: 0, host: '127.0.0.1' });
   const url = `http://127.0.0.1:${(gw.app.server.address() as AddressInfo).port}/v1/groups/g`;
@@ -25,7 +25,7 @@ t.test('an open circuit spends none of the budget', async (t) => {
   t.teardown(() => upstream.close());
   const gw = await buildTestGateway(t, {
     upstream: upstream.baseUrl,
-    config: { upstreamBudgetPerMinute: 2, upstreamRetries: 0, breakerFailureThreshold: 1, breakerOpenMs: 300 },
+    config: { upstreamBudgetPerMinute: 2, upstreamWriteReservePercent: 0, upstreamRetries: 0, breakerFailureThreshold: 1, breakerOpenMs: 300 },
   });
   await gw.app.listen({ port: 0, host: '127.0.0.1' });
   const url = `http://127.0.0.1:${(gw.app.server.address() as AddressInfo).port}/v1/groups/g`;
@@ -53,7 +53,7 @@ t.test("a probe refused by the spent budget gives its turn back: the circuit clo
   });
   const gw = await buildTestGateway(t, {
     upstream: upstream.baseUrl,
-    config: { upstreamBudgetPerMinute: 1, upstreamRetries: 0, breakerFailureThreshold: 1, breakerOpenMs: 10_000 },
+    config: { upstreamBudgetPerMinute: 1, upstreamWriteReservePercent: 0, upstreamRetries: 0, breakerFailureThreshold: 1, breakerOpenMs: 10_000 },
   });
   await gw.app.listen({ port: 0, host: '127.0.0.1' });
   const url = `http://127.0.0.1:${(gw.app.server.address() as AddressInfo).port}/v1/groups/g`;
@@ -66,4 +66,25 @@ t.test("a probe refused by the spent budget gives its turn back: the circuit clo
   t.equal(await get(), 200, 'a minute later the next call probes, reaches VirusTotal and closes the circuit');
   t.equal(await get(), 429, 'closed: the next call passes the circuit and meets the budget of 1');
   t.equal(upstream.seen.length, 2);
+});
+
+t.test('reads cannot spend the share of the budget held for writes, not even with refused reads', async (t) => {
+  const upstream = await startFakeUpstream(replyJson(200, { data: { id: 'g', type: 'group' } }));
+  t.teardown(() => upstream.close());
+  const gw = await buildTestGateway(t, {
+    upstream: upstream.baseUrl,
+    config: { upstreamBudgetPerMinute: 10, upstreamWriteReservePercent: 20, upstreamRetries: 0 },
+  });
+  await gw.app.listen({ port: 0, host: '127.0.0.1' });
+  const url = `http://127.0.0.1:${(gw.app.server.address() as AddressInfo).port}/v1/groups/g`;
+  const read = async () => (await fetch(url, { headers: gw.auth })).status;
+  const write = async () =>
+    (await fetch(url, { method: 'PATCH', headers: { ...gw.auth, 'content-type': 'application/json' }, body: '{"data":{"id":"g","type":"group"}}' })).status;
+  const reads: number[] = [];
+  for (let i = 0; i < 14; i++) reads.push(await read());
+  t.same(reads, [...Array<number>(8).fill(200), ...Array<number>(6).fill(429)], 'reads get 8 of the 10 calls');
+  const refused = await fetch(url, { headers: gw.auth });
+  t.match(await refused.json(), { error: { code: 'TooManyRequestsError', message: /held for writes/ } });
+  t.same([await write(), await write(), await write()], [200, 200, 429], 'writes still get the 2 held for them, and the budget ends at 10');
+  t.equal(upstream.seen.length, 10);
 });
