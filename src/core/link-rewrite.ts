@@ -80,9 +80,14 @@ export function linkRewriteStream(rewrite: LinkRewriter, callerPrefix: string): 
 }
 
 /**
- * How much of the text no link spans: up to and with its last `"`. A link never holds a `"`, and the `"` that ends
- * one is then on the settled side. The rest waits for the next chunk (the upstream size cap bounds it).
+ * How much of the text no link spans: up to and with its last `"` or whitespace. A link holds neither, and the `"`
+ * that ends one is then on the settled side. The rest waits for the next chunk (the upstream size cap bounds it);
+ * whitespace counts too so that a long string of spaces, or pretty-printed JSON, flows on as it comes.
  */
 function settledLength(text: Buffer): number {
-  return text.lastIndexOf(0x22) + 1;
+  for (let i = text.length - 1; i >= 0; i--) {
+    const byte = text[i];
+    if (byte === 0x22 || byte === 0x20 || byte === 0x0a || byte === 0x0d || byte === 0x09) return i + 1;
+  }
+  return 0;
 }

@@ -40,8 +40,7 @@ export function createRunner(deps: RunnerDeps): OperationRunner {
     if (op.budget === 'write') await deps.recordIntent(call);
     if (call.callerGone()) throw callerGone();
     const started = performance.now();
-    call.keyFingerprint = deps.upstream.keyFingerprint;
-    const response = await deps.upstream.request({ method: op.method, path: op.upstreamRequestPath(input), body, requestId: call.requestId, budget: op.budget, callerGone: call.callerGone });
+    const response = await deps.upstream.request({ method: op.method, path: op.upstreamRequestPath(input), body, requestId: call.requestId, budget: op.budget, callerGone: call.callerGone, trace: call });
     if (deps.rewriteLinks !== undefined) response.body = withLinksRewritten(response.body, deps.rewriteLinks, call.prefix);
     call.upstreamMs = performance.now() - started;
     call.upstreamStatus = response.statusCode;

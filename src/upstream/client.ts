@@ -44,8 +44,18 @@ export interface UpstreamRequest {
    * gateway's own lookups, which writes and their audit lines depend on). The full budget when absent.
    */
   budget?: 'read' | 'write';
+  /** Told as it happens which key the request was sent with and VirusTotal's status, even if the call then fails. */
+  trace?: UpstreamTrace;
   /** Asked again as the request is written (after the budget and any wait for a connection): gone, nothing is sent. */
   callerGone?: () => boolean;
+}
+
+/** What the audit line of a call needs to know of its way to VirusTotal (a call record is one). */
+export interface UpstreamTrace {
+  /** The fingerprint of the key the request went out with; undefined while nothing was sent. */
+  keyFingerprint: string | undefined;
+  /** VirusTotal's status, once its headers arrived: a write whose answer then broke off may have been applied. */
+  upstreamStatus: number | null;
 }
 
 export interface UpstreamResponse {
@@ -72,10 +82,6 @@ export class UpstreamClient {
   private readonly basePath: string;
   private readonly keys: ApiKeySource;
 
-  /** The fingerprint of the key a request started now is sent with. */
-  get keyFingerprint(): string {
-    return this.keys.fingerprint;
-  }
   private readonly breaker: CircuitBreaker;
   private readonly streamEvents: StreamEvents;
   private readonly deadlines: UpstreamDeadlines;
@@ -111,6 +117,7 @@ export class UpstreamClient {
     // Taken once: a request and its retries keep the key they started with, and its answer is searched for every
     // key in use or just replaced, whenever it arrives.
     const limits: ExchangeLimits = { maxResponseBytes: this.opts.maxResponseBytes, secrets: this.keys.secrets() };
+    const fingerprint = this.keys.fingerprint;
     const headers: Record<string, string> = {
       accept: 'application/json',
       'user-agent': this.opts.userAgent,
@@ -132,17 +139,23 @@ export class UpstreamClient {
         this.breaker.abandon();
         throw err;
       }
+      const trace = req.trace;
+      if (trace !== undefined) trace.keyFingerprint = fingerprint;
       try {
         res = await exchange(this.pool, request, limits, this.streamEvents, this.deadlines, req.callerGone);
       } catch (err) {
         const cause = err instanceof ExchangeError ? err.cause : err;
         if (cause instanceof GatewayError && cause.code === 'GW_ERR_CALLER_GONE') {
           this.breaker.abandon();
+          if (trace !== undefined) trace.keyFingerprint = undefined;
           throw cause;
         }
         this.breaker.failure();
         // A small answer whose body broke off is a body failure, and is not retried: its status was seen.
-        if (err instanceof ExchangeError && err.afterHeaders) throw bodyFailure(cause);
+        if (err instanceof ExchangeError && err.statusCode !== 0) {
+          if (trace !== undefined) trace.upstreamStatus = err.statusCode;
+          throw bodyFailure(cause, err.statusCode);
+        }
         if (attempt < retries) {
           await sleep(backoffDelay(this.opts.retry, attempt));
           continue;
@@ -159,6 +172,7 @@ export class UpstreamClient {
       break;
     }
 
+    if (req.trace !== undefined) req.trace.upstreamStatus = res.statusCode;
     if (res.kind === 'refused') {
       if (res.statusCode >= 300 && res.statusCode < 400) {
         throw new GatewayError('GW_ERR_UPSTREAM_BAD_RESPONSE', `VirusTotal answered ${res.statusCode} (redirects are not followed)`);

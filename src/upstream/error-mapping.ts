@@ -15,10 +15,14 @@ export function upstreamFailure(err: unknown): GatewayError {
   return new GatewayError('GW_ERR_UPSTREAM_UNREACHABLE', `VirusTotal could not be reached (${reason})`);
 }
 
-/** Turns a failure while VirusTotal's body was streaming into the gateway's own error. */
-export function bodyFailure(err: unknown): GatewayError {
+/**
+ * Turns a failure while VirusTotal's body was streaming into the gateway's own error, naming the status it had
+ * answered when known: a write answered 2xx before its body broke off may well have been applied.
+ */
+export function bodyFailure(err: unknown, statusCode?: number): GatewayError {
+  const answered = statusCode === undefined ? '' : ` (VirusTotal had answered ${statusCode})`;
   if (err instanceof undiciErrors.BodyTimeoutError) {
-    return new GatewayError('GW_ERR_UPSTREAM_TIMEOUT', "VirusTotal's response body stalled");
+    return new GatewayError('GW_ERR_UPSTREAM_TIMEOUT', `VirusTotal's response body stalled${answered}`);
   }
-  return new GatewayError('GW_ERR_UPSTREAM_BAD_RESPONSE', "VirusTotal's response broke off mid-body");
+  return new GatewayError('GW_ERR_UPSTREAM_BAD_RESPONSE', `VirusTotal's response broke off mid-body${answered}`);
 }

@@ -29,11 +29,11 @@ export type Exchanged =
   /** A redirect or an answer declared too large: its body was not read and the request was aborted. */
   | { kind: 'refused'; statusCode: number; headers: IncomingHttpHeaders };
 
-/** A failure of the exchange, and whether VirusTotal's headers had arrived before it. */
+/** A failure of the exchange, and VirusTotal's status if its headers had arrived before it (else 0). */
 export class ExchangeError extends Error {
   constructor(
     override readonly cause: Error,
-    readonly afterHeaders: boolean,
+    readonly statusCode: number,
   ) {
     super(cause.message, { cause });
   }
@@ -154,7 +154,7 @@ class ExchangeHandler implements Dispatcher.DispatchHandler {
     this.deadline?.done();
     if (err === DISCARDED) return;
     if (!this.settled) {
-      this.reject(new ExchangeError(err, this.statusCode !== 0));
+      this.reject(new ExchangeError(err, this.statusCode));
       return;
     }
     if (this.guard !== null && !this.abandoned && !this.guard.destroyed) {

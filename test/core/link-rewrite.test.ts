@@ -41,17 +41,34 @@ t.test('anything else is left byte for byte', async (t) => {
 
 t.test('a streamed answer gets the same rewrite whatever its chunks split', async (t) => {
   const items = Array.from({ length: 200 }, (_, i) => ({ id: `u${i}`, links: { self: `https://www.virustotal.com/api/v3/users/u${i}`, gui: 'é' } }));
-  const text = JSON.stringify({ data: items, links: { next: 'https:\\/\\/www.virustotal.com\\/api\\/v3\\/x' } });
+  const answer = { data: items, links: { next: 'https:\\/\\/www.virustotal.com\\/api\\/v3\\/x' } };
+  const text = JSON.stringify(answer);
   const whole = rewrite(Buffer.from(text), '/api/v3');
   const bytes = Buffer.from(text);
-  for (const size of [1, 7, 33, 64, 1000]) {
-    const chunks: Buffer[] = [];
-    for (let at = 0; at < bytes.length; at += size) chunks.push(bytes.subarray(at, at + size));
-    const out = await buffer(Readable.from(chunks).pipe(linkRewriteStream(rewrite, '/api/v3')));
-    t.ok(out.equals(whole), `chunks of ${size} bytes`);
+  for (const [form, sent] of [['compact', bytes], ['pretty-printed', Buffer.from(JSON.stringify(answer, null, 2))]] as const) {
+    const expected = rewrite(sent, '/api/v3');
+    for (const size of [1, 7, 33, 64, 1000]) {
+      const chunks: Buffer[] = [];
+      for (let at = 0; at < sent.length; at += size) chunks.push(sent.subarray(at, at + size));
+      const out = await buffer(Readable.from(chunks).pipe(linkRewriteStream(rewrite, '/api/v3')));
+      t.ok(out.equals(expected), `${form}, chunks of ${size} bytes`);
+    }
   }
   const viaHelper = withLinksRewritten(Readable.from([bytes.subarray(0, 100), bytes.subarray(100)]), rewrite, '/api/v3');
   t.ok(viaHelper instanceof Readable && (await buffer(viaHelper)).equals(whole));
+});
+
+t.test('a long run of whitespace flows on as it comes instead of waiting for the end of its string', async (t) => {
+  const stream = linkRewriteStream(rewrite, '/v1');
+  const out: Buffer[] = [];
+  stream.on('data', (chunk: Buffer) => out.push(chunk));
+  stream.write(Buffer.from(`{"data":"${' '.repeat(10_000)}`));
+  stream.write(Buffer.from(' '.repeat(10_000)));
+  await new Promise((resolve) => setImmediate(resolve));
+  t.equal(Buffer.concat(out).length, 20_009, 'every byte so far has been passed on');
+  stream.end('https://www.virustotal.com/api/v3/users/u1"}');
+  await new Promise((resolve) => stream.on('end', resolve));
+  t.match(Buffer.concat(out).toString(), /https:\/\/gw\.example\/v1\/users\/u1"}$/);
 });
 
 t.test("an error of VirusTotal's stream reaches the rewritten one", async (t) => {

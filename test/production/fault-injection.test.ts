@@ -77,6 +77,30 @@ t.test('slow body and a reset mid-body: the caller sees the break, the audit say
   t.equal((await fetch(`${gw.url}/healthz`)).status, 200);
 });
 
+t.test("a write VirusTotal answered 200 before its body broke off: the caller and the audit line both know the status", async (t) => {
+  const gw = await listening(t, { upstreamRetries: 0, breakerFailureThreshold: 1, breakerOpenMs: 60_000 });
+  gw.upstream.handle((_req, res) => {
+    res.writeHead(200, { 'content-type': 'application/json', 'content-length': '500' });
+    res.write('{"data":{"id":"g","type":"group"');
+    setTimeout(() => res.socket?.destroy(), 20);
+  });
+  const res = await fetch(`${gw.url}/v1/groups/g`, {
+    method: 'PATCH',
+    headers: { ...gw.auth, 'content-type': 'application/json', 'x-request-id': 'broken-write' },
+    body: '{"data":{"id":"g","type":"group","attributes":{"auto_add_users":["*@example.com"]}}}',
+  });
+  t.equal(res.status, 502);
+  t.match(vtError(await res.text()), { code: 'BadGatewayError', message: /broke off mid-body \(VirusTotal had answered 200\)/ });
+  const outcome = gw.auditLines().find((l) => l.requestId === 'broken-write' && l.outcome !== 'intent');
+  t.match(outcome, { outcome: 'failed', status: 502, upstreamStatus: 200, keyFingerprint: /^[0-9a-f]+$/ }, 'VirusTotal had accepted it: the line says so');
+
+  const refused = await get(gw, '/v1/groups/g');
+  t.equal(refused.status, 503, 'the circuit is open after the failure');
+  const line = gw.auditLines().find((l) => l.requestId === refused.id);
+  t.match(line, { gatewayCode: 'GW_ERR_CIRCUIT_OPEN', upstreamStatus: null });
+  t.notOk(line !== undefined && 'keyFingerprint' in line, 'a call never sent names no key');
+});
+
 t.test('the body timeout is a pause between chunks, not a limit on the whole body', async (t) => {
   const gw = await listening(t, { upstreamRetries: 0 });
   const chunks = 8;
