@@ -66,13 +66,19 @@ export const settings = {
     env: 'UPSTREAM_HEADERS_TIMEOUT_MS',
     schema: Millis,
     default: 30000,
-    doc: "Time allowed for VirusTotal's response headers (504 after).",
+    doc: "Time allowed for VirusTotal's response headers (504 after), counted from when the request is handed to the connection pool: a wait for a free connection (`UPSTREAM_CONNECTIONS` all busy) is included, and a request that waited it out is never sent.",
   },
   upstreamBodyTimeoutMs: {
     env: 'UPSTREAM_BODY_TIMEOUT_MS',
     schema: Millis,
     default: 30000,
     doc: 'Longest pause allowed between two chunks of the response body.',
+  },
+  callerReadTimeoutMs: {
+    env: 'CALLER_READ_TIMEOUT_MS',
+    schema: Type.Integer({ minimum: 0, maximum: 3_600_000 }),
+    default: 60000,
+    doc: "Longest a caller may leave a streamed answer (over 64 KiB, or of undeclared length) unread while VirusTotal's connection waits for it; the answer is then cut off and the connection freed, so that callers who read nothing cannot hold every connection to VirusTotal. 0 is no limit.",
   },
   upstreamMaxResponseBytes: {
     env: 'UPSTREAM_MAX_RESPONSE_BYTES',

@@ -28,6 +28,8 @@ const errorCatalogue = {
   GW_ERR_UPSTREAM_TIMEOUT: { status: 504, vtCode: 'DeadlineExceededError' },
   // nginx's status for a caller that hung up: nobody reads this answer, the audit line tells it.
   GW_ERR_CALLER_GONE: { status: 499, vtCode: 'CancelledError' },
+  // Sent, if at all, only when nothing of the answer has left yet; the audit line tells it.
+  GW_ERR_CALLER_TOO_SLOW: { status: 408, vtCode: 'DeadlineExceededError' },
 } as const satisfies Record<string, { status: number; vtCode: string }>;
 
 export type GatewayErrorCode = keyof typeof errorCatalogue;
@@ -69,6 +71,11 @@ export const auditUnavailable = (): GatewayError =>
 /** The caller hung up before its request was written to VirusTotal: nothing was sent on its behalf. */
 export function callerGone(): GatewayError {
   return new GatewayError('GW_ERR_CALLER_GONE', 'The caller hung up before its request was sent to VirusTotal');
+}
+
+/** The caller left a streamed answer unread for longer than CALLER_READ_TIMEOUT_MS: it was cut off. */
+export function callerTooSlow(limitMs: number): GatewayError {
+  return new GatewayError('GW_ERR_CALLER_TOO_SLOW', `The caller read none of the answer for ${limitMs} ms; the answer was cut off`);
 }
 
 export function codeForClientStatus(status: number): GatewayErrorCode | undefined {

@@ -86,6 +86,7 @@ const OUTCOME_OF_ERROR: Partial<Record<GatewayErrorCode, AuditEntry['outcome']>>
   GW_ERR_RANGE_NOT_SATISFIABLE: 'invalid',
   GW_ERR_RATE_LIMITED: 'limited',
   GW_ERR_CALLER_GONE: 'cancelled',
+  GW_ERR_CALLER_TOO_SLOW: 'cancelled',
 };
 
 /** One word for the security reader: what became of the call. */

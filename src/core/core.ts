@@ -138,6 +138,7 @@ export async function createCore(config: RuntimeConfig, deps: CoreDeps): Promise
     connectTimeoutMs: config.upstreamConnectTimeoutMs,
     headersTimeoutMs: config.upstreamHeadersTimeoutMs,
     bodyTimeoutMs: config.upstreamBodyTimeoutMs,
+    callerReadTimeoutMs: config.callerReadTimeoutMs,
     maxResponseBytes: config.upstreamMaxResponseBytes,
     connections: config.upstreamConnections,
     retry: { retries: config.upstreamRetries, baseDelayMs: config.upstreamRetryBaseMs },

@@ -65,16 +65,22 @@ export function withLinksRewritten(body: Buffer | Readable, rewrite: LinkRewrite
  * the end of.
  */
 export function linkRewriteStream(rewrite: LinkRewriter, callerPrefix: string): Transform {
-  let pending: Buffer = Buffer.alloc(0);
+  // Held back as the chunks came, each searched once: a long run without a boundary costs no copy per chunk.
+  let pending: Buffer[] = [];
   return new Transform({
     transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback) {
-      const text = pending.length === 0 ? chunk : Buffer.concat([pending, chunk]);
-      const settled = settledLength(text);
-      pending = text.subarray(settled);
-      done(null, settled === 0 ? undefined : rewrite(text.subarray(0, settled), callerPrefix));
+      const settledInChunk = settledLength(chunk);
+      if (settledInChunk === 0) {
+        pending.push(chunk);
+        done();
+        return;
+      }
+      const settled = pending.length === 0 ? chunk.subarray(0, settledInChunk) : Buffer.concat([...pending, chunk.subarray(0, settledInChunk)]);
+      pending = settledInChunk === chunk.length ? [] : [chunk.subarray(settledInChunk)];
+      done(null, rewrite(settled, callerPrefix));
     },
     flush(done: TransformCallback) {
-      done(null, pending.length === 0 ? undefined : rewrite(pending, callerPrefix));
+      done(null, pending.length === 0 ? undefined : rewrite(Buffer.concat(pending), callerPrefix));
     },
   });
 }

@@ -42,9 +42,9 @@ async function auditPlugin(app: FastifyInstance, opts: AuditPluginOptions): Prom
     if (payload instanceof Readable) {
       // The status is on the record as sent. If VirusTotal's body breaks off after bytes left, say so too;
       // before any byte left, the error handler answers 502 instead and that gets its own line.
-      payload.once('error', () => {
+      payload.once('error', (err) => {
         if (!reply.raw.headersSent) return;
-        call.error = new GatewayError('GW_ERR_UPSTREAM_BAD_RESPONSE', "VirusTotal's response broke off mid-body");
+        call.error = err instanceof GatewayError ? err : new GatewayError('GW_ERR_UPSTREAM_BAD_RESPONSE', "VirusTotal's response broke off mid-body");
         core.record(call, reply.statusCode, () => {});
       });
     }

@@ -25,6 +25,8 @@ export interface UpstreamOptions {
   connectTimeoutMs: number;
   headersTimeoutMs: number;
   bodyTimeoutMs: number;
+  /** How long a caller may leave a streamed answer unread, holding a connection to VirusTotal; 0 is no limit. */
+  callerReadTimeoutMs?: number;
   maxResponseBytes: number;
   connections: number;
   retry: RetryPolicy;
@@ -97,7 +99,7 @@ export class UpstreamClient {
       bodyTimeout: 0,
       keepAliveTimeout: 30_000,
     });
-    this.deadlines = new UpstreamDeadlines(opts.headersTimeoutMs, opts.bodyTimeoutMs);
+    this.deadlines = new UpstreamDeadlines(opts.headersTimeoutMs, opts.bodyTimeoutMs, opts.callerReadTimeoutMs);
     this.keys = typeof opts.apiKey === 'string' ? new ApiKeySource(opts.apiKey) : opts.apiKey;
     this.breaker = new CircuitBreaker(opts.breaker);
     this.streamEvents = {

@@ -1,8 +1,8 @@
 import type { HttpMethod } from '../catalog/operation.js';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Dispatcher } from 'undici';
-import { callerGone } from '../errors.js';
-import type { Deadline, UpstreamDeadlines } from './deadlines.js';
+import { callerGone, callerTooSlow } from '../errors.js';
+import { CallerTooSlowError, type Deadline, type QueuedExchange, type UpstreamDeadlines } from './deadlines.js';
 import { ResponseGuard } from './response-guard.js';
 
 /** Answers up to this size with a declared length are read whole: cheaper than stream plumbing per request. */
@@ -69,7 +69,7 @@ export function exchange(
 }
 
 /** One exchange's state and undici's callbacks on it: an object per request rather than a closure per callback. */
-class ExchangeHandler implements Dispatcher.DispatchHandler {
+class ExchangeHandler implements Dispatcher.DispatchHandler, QueuedExchange {
   private settled = false;
   private statusCode = 0;
   private headers: IncomingHttpHeaders = {};
@@ -77,7 +77,9 @@ class ExchangeHandler implements Dispatcher.DispatchHandler {
   private guard: ResponseGuard | null = null;
   private abandoned = false;
   private ended = false;
-  private deadline: Deadline | undefined = undefined;
+  private deadline: Deadline;
+  /** Why the request, still queued, was failed: it is aborted as soon as undici would send it. */
+  private expiredBy: Error | null = null;
 
   constructor(
     private readonly limits: ExchangeLimits,
@@ -86,7 +88,16 @@ class ExchangeHandler implements Dispatcher.DispatchHandler {
     private readonly callerGone: () => boolean,
     private readonly resolve: (value: Exchanged) => void,
     private readonly reject: (err: ExchangeError) => void,
-  ) {}
+  ) {
+    this.deadline = deadlines.start(this);
+  }
+
+  expired(err: Error): void {
+    if (this.settled) return;
+    this.expiredBy = err;
+    this.settled = true;
+    this.reject(new ExchangeError(err, 0));
+  }
 
   private settle(value: Exchanged): void {
     this.settled = true;
@@ -95,18 +106,25 @@ class ExchangeHandler implements Dispatcher.DispatchHandler {
 
   // Its presence also tells undici that this handler speaks the controller API, not the legacy callbacks.
   onRequestStart(controller: Dispatcher.DispatchController): void {
-    // A request waits in the pool's queue while every connection is busy: its caller may have left meanwhile.
+    // A request waits in the pool's queue while every connection is busy: it may have expired, or its caller left.
+    if (this.expiredBy !== null) {
+      controller.abort(this.expiredBy);
+      return;
+    }
     if (this.callerGone()) {
       controller.abort(callerGone());
       return;
     }
     // undici calls this again when it writes the request anew (a pipelined request retried on a new socket).
-    this.deadline?.done();
-    this.deadline = this.deadlines.start(controller);
+    if (this.deadline.controller !== null) {
+      this.deadline.done();
+      this.deadline = this.deadlines.start(this);
+    }
+    this.deadline.sending(controller);
   }
 
   onResponseStart(controller: Dispatcher.DispatchController, status: number, responseHeaders: IncomingHttpHeaders): void {
-    this.deadline?.progressed();
+    this.deadline.progressed();
     this.statusCode = status;
     this.headers = responseHeaders;
     const declared = Number(responseHeaders['content-length']);
@@ -126,7 +144,7 @@ class ExchangeHandler implements Dispatcher.DispatchHandler {
     body.on('error', () => {});
     this.guard = body;
     body.on('drain', () => {
-      this.deadline?.progressed();
+      this.deadline.progressed();
       controller.resume();
     });
     body.on('close', () => {
@@ -138,27 +156,28 @@ class ExchangeHandler implements Dispatcher.DispatchHandler {
   }
 
   onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
-    this.deadline?.progressed();
+    this.deadline.progressed();
     if (this.chunks !== null) this.chunks.push(chunk);
     else if (this.guard !== null && !this.guard.write(chunk)) controller.pause();
   }
 
   onResponseEnd(): void {
-    this.deadline?.done();
+    this.deadline.done();
     this.ended = true;
     if (this.chunks !== null) this.settle({ kind: 'whole', statusCode: this.statusCode, headers: this.headers, body: Buffer.concat(this.chunks) });
     else this.guard?.end();
   }
 
   onResponseError(_controller: Dispatcher.DispatchController, err: Error): void {
-    this.deadline?.done();
+    this.deadline.done();
     if (err === DISCARDED) return;
     if (!this.settled) {
       this.reject(new ExchangeError(err, this.statusCode));
       return;
     }
     if (this.guard !== null && !this.abandoned && !this.guard.destroyed) {
-      this.guard.destroy(this.events.onBodyFailure(err));
+      // A caller too slow to read is not VirusTotal failing: cut off without counting against it.
+      this.guard.destroy(err instanceof CallerTooSlowError ? callerTooSlow(err.limitMs) : this.events.onBodyFailure(err));
     }
   }
 }

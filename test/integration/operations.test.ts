@@ -22,7 +22,7 @@ t.test('every operation through a listening gateway in front of a listening simu
     return { status: res.status, text: await res.text() };
   };
 
-  t.test('reads are byte-identical to what VirusTotal (the simulator) answers', async (t) => {
+  t.test("reads are byte-identical to what VirusTotal (the simulator) answers, but for its links' address", async (t) => {
     for (const path of [
       `/groups/${G}`,
       `/groups/${G}/relationships/administrators`,
@@ -39,7 +39,8 @@ t.test('every operation through a listening gateway in front of a listening simu
       const viaGateway = await call('GET', `/v1${path}`);
       const viaDirect = await direct(path);
       t.equal(viaGateway.status, viaDirect.status, `${path}: status`);
-      t.equal(viaGateway.text, viaDirect.text, `${path}: body bytes`);
+      // Without PUBLIC_BASE_URL a link keeps only its path, under the prefix the caller used.
+      t.equal(viaGateway.text, viaDirect.text.replaceAll('https://www.virustotal.com/api/v3/', '/v1/'), `${path}: body bytes`);
     }
   });
 

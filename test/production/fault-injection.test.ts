@@ -68,7 +68,8 @@ t.test('slow body and a reset mid-body: the caller sees the break, the audit say
     const id = res.headers.get('x-request-id');
     await new Promise((r) => setTimeout(r, 50));
     const lines = gw.auditLines().filter((l) => l.requestId === id);
-    t.same(lines.map((l) => [l.outcome, l.errorCode]), [['ok', null], ['failed', 'BadGatewayError']], `${path}: sent, then broke off`);
+    const cause = path.endsWith('/stall') ? 'DeadlineExceededError' : 'BadGatewayError';
+    t.same(lines.map((l) => [l.outcome, l.errorCode]), [['ok', null], ['failed', cause]], `${path}: sent, then ${path.endsWith('/stall') ? 'stalled' : 'broke off'}`);
   }
   const early = await get(gw, '/v1/groups/early');
   t.equal(early.status, 502, 'broken off before any byte left: a clean 502');
@@ -150,6 +151,68 @@ t.test('a caller that reads slowly is not cut off by the body timeout while Viru
     ['ok'],
     'one line, and no break-off recorded',
   );
+});
+
+t.test('a caller that reads nothing is cut off after CALLER_READ_TIMEOUT_MS, and the connection to VirusTotal is freed', async (t) => {
+  const gw = await listening(t, { upstreamRetries: 0, callerReadTimeoutMs: 300, upstreamBodyTimeoutMs: 10_000, breakerFailureThreshold: 1 });
+  // Strings in it, as in any JSON: the answer flows on chunk by chunk, and waits when the caller does.
+  const big = Buffer.alloc(24 * 1024 * 1024, '"x",');
+  let upstreamClosed = false;
+  gw.upstream.handle((_req, res) => {
+    res.on('close', () => (upstreamClosed = true));
+    res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': String(big.length) });
+    res.end(big);
+  });
+  const port = new URL(gw.url).port;
+  const socket = connect(Number(port), '127.0.0.1');
+  socket.on('error', () => {});
+  let received = 0;
+  socket.on('data', (chunk: Buffer) => (received += chunk.length));
+  const closed = new Promise<void>((resolve) => socket.on('close', () => resolve()));
+  socket.write(`GET /v1/groups/big HTTP/1.1\r\nhost: x\r\nauthorization: ${gw.auth.authorization}\r\nx-request-id: reads-nothing\r\n\r\n`);
+  socket.pause();
+  for (let waited = 0; waited < 8000 && !upstreamClosed; waited += 50) await new Promise((r) => setTimeout(r, 50));
+  t.ok(upstreamClosed, "VirusTotal's connection for it was given up while the caller read nothing");
+  // A paused socket notices the gateway's close only once it reads again.
+  socket.resume();
+  const ended = await Promise.race([closed.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), 8000))]);
+  socket.destroy();
+  t.ok(ended, 'the caller finds its connection closed');
+  t.ok(received < big.length, `and the answer cut off (${received} of ${big.length} bytes)`);
+  t.match(gw.auditLines().filter((l) => l.requestId === 'reads-nothing').at(-1), { gatewayCode: 'GW_ERR_CALLER_TOO_SLOW', outcome: 'cancelled', upstreamStatus: 200 });
+  t.equal((await gw.core.readiness()).upstream, undefined, 'a slow caller is not counted against VirusTotal (threshold 1)');
+  gw.upstream.handle(replyJson(200, { data: 'next' }));
+  t.equal((await get(gw, '/v1/groups/next')).status, 200);
+});
+
+t.test('a request that waits for a free connection longer than the headers timeout: 504, and it is never sent', async (t) => {
+  const gw = await listening(t, { upstreamRetries: 0, upstreamConnections: 1, upstreamHeadersTimeoutMs: 300, upstreamBodyTimeoutMs: 5000, breakerFailureThreshold: 100 });
+  gw.upstream.handle((req, res) => {
+    res.writeHead(200, { 'content-type': 'application/json' });
+    if (!req.url.includes('/holding')) {
+      res.end('{"data":"queued"}');
+      return;
+    }
+    // Headers at once, then a drip of the body: the only connection stays busy for about 1.5 s.
+    res.write('{"data":[');
+    let left = 15;
+    const drip = setInterval(() => {
+      left -= 1;
+      if (left > 0) res.write('"x",');
+      else {
+        clearInterval(drip);
+        res.end('"x"]}');
+      }
+    }, 100);
+  });
+  const holding = fetch(`${gw.url}/v1/groups/holding`, { headers: gw.auth }).then((r) => r.text());
+  await new Promise((r) => setTimeout(r, 50));
+  const queued = await get(gw, '/v1/groups/queued');
+  t.equal(queued.status, 504, 'answered while the connection is still busy');
+  t.match(vtError(queued.body), { code: 'DeadlineExceededError' });
+  await holding;
+  await new Promise((r) => setTimeout(r, 200));
+  t.same(gw.upstream.seen.map((r) => r.url), ['/api/v3/groups/holding'], 'the expired request was not sent once the connection came free');
 });
 
 t.test('a burst of 503s: GETs are retried, writes never', async (t) => {
