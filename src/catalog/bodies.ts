@@ -265,6 +265,33 @@ function dailyAllowanceOnly(body: unknown): unknown {
   return { data: { type, ...(id === undefined ? {} : { id }), attributes: { quotas: { api_requests_daily: { allowed: daily.allowed } } } } };
 }
 
+/** The `allowed` values of the quotas other than the daily one that a user PATCH sends back, by quota name. */
+export function echoedQuotaAllowances(body: PatchUserBodyT): Record<string, number> {
+  const echoed: Record<string, number> = {};
+  for (const [name, quota] of Object.entries(body.data.attributes.quotas)) {
+    if (name !== 'api_requests_daily' && isRecord(quota) && typeof quota.allowed === 'number') echoed[name] = quota.allowed;
+  }
+  return echoed;
+}
+
+/**
+ * What of the echoed quotas differs from the user object as VirusTotal has it, as a message naming each; undefined
+ * when every echoed value is as it stands, so that dropping them loses nothing.
+ */
+export function changedEchoedQuotas(echoed: Readonly<Record<string, number>>, current: unknown): string | undefined {
+  const data = isRecord(current) ? current.data : undefined;
+  const attributes = isRecord(data) ? data.attributes : undefined;
+  const quotas = isRecord(attributes) ? attributes.quotas : undefined;
+  const changed: string[] = [];
+  for (const [name, allowed] of Object.entries(echoed)) {
+    const standing = isRecord(quotas) ? quotas[name] : undefined;
+    const now = isRecord(standing) ? standing.allowed : undefined;
+    if (now !== allowed) changed.push(`quotas.${name}.allowed (VirusTotal has ${now === undefined ? 'none' : JSON.stringify(now)}, the body says ${allowed})`);
+  }
+  if (changed.length === 0) return undefined;
+  return `Only quotas.api_requests_daily.allowed can be changed through the gateway; nothing was changed. The body also changes ${changed.join(', ')}`;
+}
+
 const forwardedForms = new WeakMap<TSchema, (body: unknown) => unknown>([
   [PatchGroupBody, withoutEchoedFields],
   [PatchUserBody, dailyAllowanceOnly],

@@ -91,6 +91,18 @@ export interface PreparedCall {
   change: Record<string, unknown> | undefined;
   /** What the write would do to accounts' standing (see AccountChange). */
   accountChanges: AccountChange[];
+  /** A read the write waits for: set when the body holds values the gateway does not forward. */
+  readFirst?: ReadFirst;
+}
+
+/**
+ * The object a write would change, read before it: `problem` says what in the body differs from it and would be lost
+ * (the gateway forwards only part of the body), or undefined when nothing would be.
+ */
+export interface ReadFirst {
+  /** VirusTotal's path below the API base, encoded. */
+  path: string;
+  problem(current: unknown): string | undefined;
 }
 
 /** A catalog row as the rest of the gateway sees it: everything about one VirusTotal operation. */
@@ -165,6 +177,7 @@ export interface RowWithBody<B extends TObject> extends RowBase {
   /** The audit line's `change`. */
   summarize: (body: Static<B>) => Record<string, unknown>;
   accountChanges?: (input: TypedInput<B>) => AccountChange[];
+  readFirst?: (input: TypedInput<B>) => ReadFirst | undefined;
 }
 
 // Audit lines stay bounded whatever a caller sends (the REST router's maxParamLength).
@@ -242,6 +255,7 @@ export function defineBodyOperation<B extends TObject>(row: RowWithBody<B>): Ope
         extraScopes: row.extraScopes?.needed(body) ?? [],
         change: row.summarize(body),
         accountChanges: row.accountChanges?.(typed) ?? [],
+        readFirst: row.readFirst?.(typed),
       };
     },
   };

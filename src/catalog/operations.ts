@@ -1,5 +1,14 @@
 import type { Static } from '@sinclair/typebox';
-import { CreateServiceAccountsBody, PatchGroupBody, PatchGroupUsersBody, PatchUserBody, PrincipalsBody, UsersByEmailBody } from './bodies.js';
+import {
+  changedEchoedQuotas,
+  CreateServiceAccountsBody,
+  echoedQuotaAllowances,
+  PatchGroupBody,
+  PatchGroupUsersBody,
+  PatchUserBody,
+  PrincipalsBody,
+  UsersByEmailBody,
+} from './bodies.js';
 import { defineBodyOperation, defineOperation, type AccountChange, type NamedExample, type Operation, type Scope, type TypedInput } from './operation.js';
 import {
   GroupParams,
@@ -486,7 +495,7 @@ export const operations: readonly Operation[] = [
     tag: 'Users',
     summary: "Set a user's daily API allowance",
     description:
-      "Sets the member's daily API cap (`data.attributes.quotas.api_requests_daily.allowed`), the older route next to the group users PATCH. No other user attribute is accepted; the other quotas and `used` counts vt-py sends back with the object are accepted and never forwarded (VirusTotal's answer shows every quota as it stands). Group admins only; needs the group allowlist `*`.",
+      "Sets the member's daily API cap (`data.attributes.quotas.api_requests_daily.allowed`), the older route next to the group users PATCH. No other user attribute is accepted; the other quotas and `used` counts vt-py sends back with the object are accepted and never forwarded. When other quotas are sent, the user is read first: a value that differs from VirusTotal's is refused (400, nothing changed) instead of being dropped. Group admins only; needs the group allowlist `*`.",
     resource: 'user',
     params: UserParams,
     query: NoQuery,
@@ -504,6 +513,13 @@ export const operations: readonly Operation[] = [
     accountChanges: ({ params, body }) => [
       { kind: 'set-daily-allowance', user: params.id ?? '', allowed: body.data.attributes.quotas.api_requests_daily.allowed },
     ],
+    // vt-py sends every quota back with the one it changed: the user is read first so that a change to another quota,
+    // which the gateway would not forward, is refused rather than dropped without a word.
+    readFirst: ({ params, body }) => {
+      const echoed = echoedQuotaAllowances(body);
+      if (Object.keys(echoed).length === 0) return undefined;
+      return { path: `/users/${encodeURIComponent(params.id ?? '')}`, problem: (current) => changedEchoedQuotas(echoed, current) };
+    },
     tool: { name: 'set-user-daily-allowance', hints: destructive },
   }),
   defineOperation({

@@ -1,7 +1,8 @@
 import { hash } from 'node:crypto';
 import { authorize } from '../access/authorize.js';
 import { guardKeyOwner, type KeyOwner } from '../access/key-owner-guard.js';
-import type { Operation, ValidatedInput } from '../catalog/operation.js';
+import { forwardedBody } from '../catalog/bodies.js';
+import type { Operation, ReadFirst, ValidatedInput } from '../catalog/operation.js';
 import { callerGone, GatewayError } from '../errors.js';
 import type { UpstreamClient, UpstreamResponse } from '../upstream/client.js';
 import type { CallRecord } from './call-record.js';
@@ -31,12 +32,15 @@ export function createRunner(deps: RunnerDeps): OperationRunner {
     call.params = input.params;
     const prepared = op.prepare(input);
     call.change = prepared.change;
-    const body = op.body === undefined ? undefined : JSON.stringify(input.body);
+    // The body as validated: the rules, the change and the read-first check see it whole; VirusTotal gets it
+    // without the fields a schema accepts only to drop (what vt-py sends back of an object it fetched).
+    const body = op.body === undefined ? undefined : JSON.stringify(forwardedBody(op.body, input.body));
     if (body !== undefined) call.bodySha256 = hash('sha256', body, 'hex');
     if (prepared.problem !== undefined) throw new GatewayError('GW_ERR_INVALID_ARGUMENT', prepared.problem);
     if (call.client === null) throw new GatewayError('GW_ERR_AUTH_REQUIRED', 'Not authenticated');
     authorize(op, input, prepared, call.client);
     if (prepared.accountChanges.length > 0) guardKeyOwner(prepared.accountChanges, await deps.keyOwner(), deps.keyOwnerMinDailyAllowance);
+    if (prepared.readFirst !== undefined) await confirmNothingLost(deps.upstream, prepared.readFirst, call.requestId);
     if (op.budget === 'write') await deps.recordIntent(call);
     if (call.callerGone()) throw callerGone();
     const started = performance.now();
@@ -46,4 +50,26 @@ export function createRunner(deps: RunnerDeps): OperationRunner {
     call.upstreamStatus = response.statusCode;
     return withheldKeys(response, op, call.client.scopes);
   };
+}
+
+/**
+ * Reads the object a write would change and refuses the write (400, nothing sent) when its body holds values that
+ * differ from it and that the gateway would not forward. When the read is not answered 200, the write goes on:
+ * VirusTotal's own answer to it says what is wrong.
+ */
+async function confirmNothingLost(upstream: UpstreamClient, check: ReadFirst, requestId: string): Promise<void> {
+  const current = await upstream.request({ method: 'GET', path: check.path, requestId });
+  if (!Buffer.isBuffer(current.body)) {
+    current.body.destroy();
+    return;
+  }
+  if (current.statusCode !== 200) return;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(current.body.toString('utf8'));
+  } catch {
+    return;
+  }
+  const problem = check.problem(parsed);
+  if (problem !== undefined) throw new GatewayError('GW_ERR_INVALID_ARGUMENT', problem);
 }

@@ -2,7 +2,6 @@ import type { TSchema } from '@sinclair/typebox';
 import { TypeCompiler, ValueErrorType, type ValueError } from '@sinclair/typebox/compiler';
 import { Value } from '@sinclair/typebox/value';
 import type { FastifySchemaCompiler } from 'fastify';
-import { forwardedBody } from '../catalog/bodies.js';
 import { GatewayError } from '../errors.js';
 
 const PART_NAMES: Record<string, string> = {
@@ -91,7 +90,7 @@ export const typeboxValidatorCompiler: FastifySchemaCompiler<TSchema> = ({ schem
     // Fastify hands a missing body over as null.
     if (isBody && (value === null || value === undefined)) return { error: new GatewayError('GW_ERR_INVALID_ARGUMENT', 'Invalid request body: request body is required') };
     const candidate = isQuery ? Value.Convert(schema, value) : value;
-    if (check.Check(candidate)) return { value: isBody ? forwardedBody(schema, candidate) : candidate };
+    if (check.Check(candidate)) return { value: candidate };
     const first = check.Errors(candidate).First();
     return { error: first === undefined ? new GatewayError('GW_ERR_INVALID_ARGUMENT', `Invalid ${part}`) : refusalOf(first, `Invalid ${part}`) };
   };

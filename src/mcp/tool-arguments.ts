@@ -2,7 +2,6 @@ import { Type, type TObject, type TProperties, type TSchema } from '@sinclair/ty
 import { TypeCompiler, ValueErrorType, type TypeCheck, type ValueError } from '@sinclair/typebox/compiler';
 import type { Operation, ValidatedInput } from '../catalog/operation.js';
 import { GatewayError } from '../errors.js';
-import { forwardedBody } from '../catalog/bodies.js';
 import { describeValueError, refusalOf } from '../http/validator.js';
 
 export type ToolArguments = Record<string, unknown>;
@@ -53,7 +52,7 @@ export function compileArgumentsParser(op: Operation, schema: TObject): ToolArgu
       for (const name of paramNames) params[name] = String(args[name]);
       const query: Record<string, unknown> = {};
       for (const name of queryNames) if (args[name] !== undefined) query[name] = args[name];
-      return { params, query, body: op.body === undefined ? undefined : forwardedBody(op.body, args.body) };
+      return { params, query, body: op.body === undefined ? undefined : args.body };
     },
   };
 }

@@ -75,6 +75,29 @@ t.test('PATCH /users/{id}: only the daily allowance, and never below the floor f
   t.equal(stack.sim.requestCount(), 0, 'nothing sent');
 });
 
+t.test("PATCH /users/{id} as vt-py's patch_object sends it: the other quotas echoed as fetched pass, a changed one is refused, not dropped", async (t) => {
+  const stack = await startStack(t);
+  const fetched = await send(stack, 'GET', '/v1/users/user_2', stack.auth);
+  const quotas = (fetched.json.data as { attributes: { quotas: Record<string, { allowed: number; used: number }> } }).attributes.quotas;
+  t.ok(Object.keys(quotas).length > 1, 'the user has quotas beside the daily one');
+  const body = (changes: Record<string, number>) => ({
+    data: { type: 'user', id: 'user_2', attributes: { quotas: Object.fromEntries(Object.entries(quotas).map(([name, q]) => [name, { ...q, allowed: changes[name] ?? q.allowed }])) } },
+  });
+  const daily = quotas['api_requests_daily']?.allowed ?? 0;
+  const echoed = await send(stack, 'PATCH', '/v1/users/user_2', stack.auth, body({ api_requests_daily: 321 }));
+  t.equal(echoed.status, 200, echoed.text);
+  t.equal(stack.sim.state.users.get('user_2')?.quotas['api_requests_daily']?.allowed, 321, 'the daily allowance is set');
+
+  stack.sim.resetStats();
+  const monthly = await send(stack, 'PATCH', '/v1/users/user_2', stack.auth, body({ api_requests_daily: 5, api_requests_monthly: 5000 }));
+  t.match(monthly, { status: 400, json: { error: { code: 'InvalidArgumentError', message: /quotas\.api_requests_monthly\.allowed \(VirusTotal has \d+, the body says 5000\)/ } } });
+  t.equal(stack.sim.state.users.get('user_2')?.quotas['api_requests_daily']?.allowed, 321, 'nothing changed, the daily allowance included');
+  t.same(stack.sim.requests().map((r) => r.method), ['GET'], 'only the read reached VirusTotal');
+  const lines = stack.auditLines().filter((l) => l.requestId === stack.auditLines().at(-1)?.requestId);
+  t.same(lines.map((l) => l.outcome), ['invalid'], 'no intent line: the write never started');
+  t.not(daily, 321);
+});
+
 t.test('each new operation needs its own scope; nothing is sent without it', async (t) => {
   const stack = await startStack(t, { clients: [plain] });
   stack.sim.resetStats();
