@@ -66,7 +66,7 @@ export const settings = {
     env: 'UPSTREAM_HEADERS_TIMEOUT_MS',
     schema: Millis,
     default: 30000,
-    doc: "Time allowed for VirusTotal's response headers (504 after), counted from when the request is handed to the connection pool: a wait for a free connection (`UPSTREAM_CONNECTIONS` all busy) is included, and a request that waited it out is never sent.",
+    doc: "Time allowed for VirusTotal's response headers (504 after), counted from when the request is handed to the connection pool: a wait for a free connection (`UPSTREAM_CONNECTIONS` all busy) is included; a request that waited it out is answered 503 and never sent.",
   },
   upstreamBodyTimeoutMs: {
     env: 'UPSTREAM_BODY_TIMEOUT_MS',

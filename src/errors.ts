@@ -25,6 +25,7 @@ const errorCatalogue = {
   GW_ERR_OVERLOADED: { status: 503, vtCode: 'TransientError' },
   GW_ERR_SHUTTING_DOWN: { status: 503, vtCode: 'TransientError' },
   GW_ERR_KEY_OWNER_UNKNOWN: { status: 503, vtCode: 'TransientError' },
+  GW_ERR_UPSTREAM_BUSY: { status: 503, vtCode: 'TransientError' },
   GW_ERR_UPSTREAM_TIMEOUT: { status: 504, vtCode: 'DeadlineExceededError' },
   // nginx's status for a caller that hung up: nobody reads this answer, the audit line tells it.
   GW_ERR_CALLER_GONE: { status: 499, vtCode: 'CancelledError' },
@@ -71,6 +72,13 @@ export const auditUnavailable = (): GatewayError =>
 /** The caller hung up before its request was written to VirusTotal: nothing was sent on its behalf. */
 export function callerGone(): GatewayError {
   return new GatewayError('GW_ERR_CALLER_GONE', 'The caller hung up before its request was sent to VirusTotal');
+}
+
+/** Every connection to VirusTotal stayed busy for as long as a call may wait for one: it was never sent. */
+export function upstreamBusy(waitedMs: number): GatewayError {
+  return new GatewayError('GW_ERR_UPSTREAM_BUSY', `No connection to VirusTotal came free within ${waitedMs} ms; the request was not sent`, {
+    'retry-after': '1',
+  });
 }
 
 /** The caller left a streamed answer unread for longer than CALLER_READ_TIMEOUT_MS: it was cut off. */

@@ -131,13 +131,18 @@ export function createRateLimits(settings: RateLimitSettings): RateLimits {
       });
     },
     upstream(kind) {
+      // Both counts are kept per calendar minute, the same minute for both: separate windows each started by their
+      // own first call would drift apart, and reads could then spend the share held for writes across the seam.
+      const now = Date.now();
+      const minute = Math.floor(now / WINDOW_MS);
+      const retryIn = String(Math.max(1, Math.ceil(((minute + 1) * WINDOW_MS - now) / 1000)));
       const spendTotal = (): Counted<void> =>
-        then(count('upstream', settings.upstreamBudgetPerMinute), (result) => {
+        then(count(`upstream:${minute}`, settings.upstreamBudgetPerMinute), (result) => {
           if (result.isExceeded) {
             throw new GatewayError(
               'GW_ERR_RATE_LIMITED',
-              `The organisation-wide VirusTotal budget of ${result.max} calls per minute is spent; retry in ${result.ttlInSeconds} s`,
-              { 'retry-after': String(result.ttlInSeconds) },
+              `The organisation-wide VirusTotal budget of ${result.max} calls per minute is spent; retry in ${retryIn} s`,
+              { 'retry-after': retryIn },
             );
           }
         });
@@ -147,13 +152,13 @@ export function createRateLimits(settings: RateLimitSettings): RateLimits {
         if (result.isExceeded) {
           throw new GatewayError(
             'GW_ERR_RATE_LIMITED',
-            `Reads have spent their share (${result.max} calls per minute) of the organisation-wide VirusTotal budget; the rest is held for writes; retry in ${result.ttlInSeconds} s`,
-            { 'retry-after': String(result.ttlInSeconds) },
+            `Reads have spent their share (${result.max} calls per minute) of the organisation-wide VirusTotal budget; the rest is held for writes; retry in ${retryIn} s`,
+            { 'retry-after': retryIn },
           );
         }
         return spendTotal();
       };
-      const reads = count('upstream:read', readShare);
+      const reads = count(`upstream:read:${minute}`, readShare);
       return reads instanceof Promise ? reads.then(readsCounted) : readsCounted(reads);
     },
   };

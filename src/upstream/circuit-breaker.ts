@@ -30,13 +30,16 @@ export class CircuitBreaker {
     return this.now() - this.openedAt >= this.opts.openMs ? 'half-open' : 'open';
   }
 
-  /** Throws when no call may pass now; otherwise the caller must report the outcome with success(), failure() or abandon(). */
-  admit(): void {
+  /**
+   * Throws when no call may pass now; otherwise the caller must report the outcome with success() or failure(). Gives
+   * whether this call is the probe of a half-open circuit: only then does abandon() apply to it.
+   */
+  admit(): boolean {
     const state = this.state;
-    if (state === 'closed') return;
+    if (state === 'closed') return false;
     if (state === 'half-open' && !this.probing) {
       this.probing = true;
-      return;
+      return true;
     }
     const waitMs = Math.max(0, this.opts.openMs - (this.now() - this.openedAt));
     throw new GatewayError('GW_ERR_CIRCUIT_OPEN', 'VirusTotal is failing; the gateway is not calling it for a moment', {
@@ -44,7 +47,7 @@ export class CircuitBreaker {
     });
   }
 
-  /** The admitted call never reached VirusTotal (its budget was spent, its caller left): another may probe. */
+  /** The probe never reached VirusTotal (its budget was spent, its caller left, no connection came free): another may. */
   abandon(): void {
     this.probing = false;
   }

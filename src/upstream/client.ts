@@ -7,7 +7,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { CircuitBreaker, type CircuitBreakerOptions, type CircuitState } from './circuit-breaker.js';
 import { UpstreamDeadlines } from './deadlines.js';
 import { bodyFailure, upstreamFailure } from './error-mapping.js';
-import { exchange, ExchangeError, type ExchangeLimits, type ExchangeRequest, type Exchanged, type StreamEvents } from './exchange.js';
+import { exchange, ExchangeError, type ExchangeLimits, type ExchangeRequest, type Exchanged, type StreamEvents, type UpstreamTrace } from './exchange.js';
+
+export type { UpstreamTrace } from './exchange.js';
 import { ApiKeySource } from './api-key.js';
 import { redact } from './response-guard.js';
 import { backoffDelay, RETRYABLE_STATUSES, type RetryPolicy } from './retry-policy.js';
@@ -50,14 +52,6 @@ export interface UpstreamRequest {
   trace?: UpstreamTrace;
   /** Asked again as the request is written (after the budget and any wait for a connection): gone, nothing is sent. */
   callerGone?: () => boolean;
-}
-
-/** What the audit line of a call needs to know of its way to VirusTotal (a call record is one). */
-export interface UpstreamTrace {
-  /** The fingerprint of the key the request went out with; undefined while nothing was sent. */
-  keyFingerprint: string | undefined;
-  /** VirusTotal's status, once its headers arrived: a write whose answer then broke off may have been applied. */
-  upstreamStatus: number | null;
 }
 
 export interface UpstreamResponse {
@@ -127,35 +121,42 @@ export class UpstreamClient {
       'x-request-id': req.requestId,
     };
     if (req.body !== undefined) headers['content-type'] = 'application/json';
-    const request: ExchangeRequest = { method: req.method, path: this.basePath + req.path, headers, body: req.body };
+    const request: ExchangeRequest = {
+      method: req.method,
+      path: this.basePath + req.path,
+      headers,
+      body: req.body,
+      callerGone: req.callerGone,
+      trace: req.trace,
+      keyFingerprint: fingerprint,
+    };
 
     const retries = req.method === 'GET' ? this.opts.retry.retries : 0;
     let res: Exchanged;
     for (let attempt = 0; ; attempt++) {
-      this.breaker.admit();
+      const probe = this.breaker.admit();
       try {
         const spent = this.opts.spendBudget?.(req.budget ?? 'write');
         if (spent instanceof Promise) await spent;
       } catch (err) {
         // The breaker's probe, if this was it, never reached VirusTotal: it must not keep the circuit half-open.
-        this.breaker.abandon();
+        if (probe) this.breaker.abandon();
         throw err;
       }
-      const trace = req.trace;
-      if (trace !== undefined) trace.keyFingerprint = fingerprint;
       try {
-        res = await exchange(this.pool, request, limits, this.streamEvents, this.deadlines, req.callerGone);
+        res = await exchange(this.pool, request, limits, this.streamEvents, this.deadlines);
       } catch (err) {
         const cause = err instanceof ExchangeError ? err.cause : err;
-        if (cause instanceof GatewayError && cause.code === 'GW_ERR_CALLER_GONE') {
-          this.breaker.abandon();
-          if (trace !== undefined) trace.keyFingerprint = undefined;
+        // The gateway's own reasons for not sending it (the caller left, no connection came free): not VirusTotal's
+        // failure, not retried.
+        if (cause instanceof GatewayError) {
+          if (probe) this.breaker.abandon();
           throw cause;
         }
         this.breaker.failure();
         // A small answer whose body broke off is a body failure, and is not retried: its status was seen.
         if (err instanceof ExchangeError && err.statusCode !== 0) {
-          if (trace !== undefined) trace.upstreamStatus = err.statusCode;
+          if (req.trace !== undefined) req.trace.upstreamStatus = err.statusCode;
           throw bodyFailure(cause, err.statusCode);
         }
         if (attempt < retries) {

@@ -1,5 +1,6 @@
 import undiciErrors from 'undici/lib/core/errors.js';
 import type { Dispatcher } from 'undici';
+import { upstreamBusy } from '../errors.js';
 
 /** Checked at least this often, and at least four times per timeout, while a request to VirusTotal is in flight. */
 const LONGEST_SWEEP_MS = 500;
@@ -30,8 +31,9 @@ export class CallerTooSlowError extends Error {
  * those timers were the largest share of what the gateway promoted to V8's old space.
  *
  * A request that overruns is aborted with undici's own HeadersTimeoutError or BodyTimeoutError, so it fails exactly
- * as the pool's timeouts would fail it (error-mapping.ts); a queued one is failed through `expired`, a caller too
- * slow with CallerTooSlowError. A timeout of 0 is none.
+ * as the pool's timeouts would fail it (error-mapping.ts); a queued one is failed through `expired` with the
+ * gateway's own 503 (nothing was sent: not VirusTotal's failure), a caller too slow with CallerTooSlowError. A
+ * timeout of 0 is none.
  */
 export class UpstreamDeadlines {
   // An array with swap-removal, not a Set: a Set with a request added and deleted per call made V8 promote enough
@@ -96,7 +98,7 @@ export class UpstreamDeadlines {
       const limit = deadline.inBody ? this.bodyTimeoutMs : this.headersTimeoutMs;
       if (limit === 0 || waited < limit) continue;
       this.forget(deadline);
-      if (controller === null) deadline.exchange.expired(new undiciErrors.HeadersTimeoutError('No connection to VirusTotal came free in time'));
+      if (controller === null) deadline.exchange.expired(upstreamBusy(limit));
       else controller.abort(deadline.inBody ? new undiciErrors.BodyTimeoutError() : new undiciErrors.HeadersTimeoutError());
     }
   };

@@ -13,6 +13,19 @@ export interface ExchangeRequest {
   path: string;
   headers: Record<string, string>;
   body: string | undefined;
+  /** Asked as the request is about to be written: gone, it is dropped unsent. */
+  callerGone?: () => boolean;
+  /** Told the key's fingerprint once the request is being written. */
+  trace?: UpstreamTrace;
+  keyFingerprint?: string;
+}
+
+/** What an audit line needs to know of the way to VirusTotal (a call record is one). */
+export interface UpstreamTrace {
+  /** The fingerprint of the key the request went out with; undefined while nothing was sent. */
+  keyFingerprint: string | undefined;
+  /** VirusTotal's status, once its headers arrived: a write whose answer then broke off may have been applied. */
+  upstreamStatus: number | null;
 }
 
 export interface ExchangeLimits {
@@ -45,7 +58,6 @@ export interface StreamEvents {
 }
 
 const DISCARDED = new Error('response not read');
-const neverGone = (): boolean => false;
 
 /**
  * One request through the pool with an undici dispatch handler of our own: no response stream or promise per
@@ -58,12 +70,11 @@ export function exchange(
   limits: ExchangeLimits,
   events: StreamEvents,
   deadlines: UpstreamDeadlines,
-  callerGone: () => boolean = neverGone,
 ): Promise<Exchanged> {
   return new Promise((resolve, reject) => {
     pool.dispatch(
       { method: req.method, path: req.path, headers: req.headers, body: req.body ?? null },
-      new ExchangeHandler(limits, events, deadlines, callerGone, resolve, reject),
+      new ExchangeHandler(req, limits, events, deadlines, resolve, reject),
     );
   });
 }
@@ -82,10 +93,10 @@ class ExchangeHandler implements Dispatcher.DispatchHandler, QueuedExchange {
   private expiredBy: Error | null = null;
 
   constructor(
+    private readonly req: ExchangeRequest,
     private readonly limits: ExchangeLimits,
     private readonly events: StreamEvents,
     private readonly deadlines: UpstreamDeadlines,
-    private readonly callerGone: () => boolean,
     private readonly resolve: (value: Exchanged) => void,
     private readonly reject: (err: ExchangeError) => void,
   ) {
@@ -107,14 +118,12 @@ class ExchangeHandler implements Dispatcher.DispatchHandler, QueuedExchange {
   // Its presence also tells undici that this handler speaks the controller API, not the legacy callbacks.
   onRequestStart(controller: Dispatcher.DispatchController): void {
     // A request waits in the pool's queue while every connection is busy: it may have expired, or its caller left.
-    if (this.expiredBy !== null) {
-      controller.abort(this.expiredBy);
-      return;
-    }
-    if (this.callerGone()) {
-      controller.abort(callerGone());
-      return;
-    }
+    // Thrown, not controller.abort(): undici then drops the request and keeps the connection, where abort would
+    // destroy a healthy keep-alive socket for every request dropped.
+    if (this.expiredBy !== null) throw this.expiredBy;
+    if (this.req.callerGone?.() === true) throw callerGone();
+    const { trace } = this.req;
+    if (trace !== undefined) trace.keyFingerprint = this.req.keyFingerprint;
     // undici calls this again when it writes the request anew (a pipelined request retried on a new socket).
     if (this.deadline.controller !== null) {
       this.deadline.done();

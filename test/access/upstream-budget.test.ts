@@ -88,3 +88,34 @@ t.test('reads cannot spend the share of the budget held for writes, not even wit
   t.same([await write(), await write(), await write()], [200, 200, 429], 'writes still get the 2 held for them, and the budget ends at 10');
   t.equal(upstream.seen.length, 10);
 });
+
+t.test('the share held for writes holds across the minute: reads and the total are counted in the same minutes', async (t) => {
+  const upstream = await startFakeUpstream(replyJson(200, { data: { id: 'g', type: 'group' } }));
+  t.teardown(() => upstream.close());
+  const realNow = Date.now;
+  const minuteStart = Math.ceil(realNow() / 60_000) * 60_000;
+  let at = minuteStart;
+  Date.now = () => at;
+  t.teardown(() => {
+    Date.now = realNow;
+  });
+  const gw = await buildTestGateway(t, {
+    upstream: upstream.baseUrl,
+    config: { upstreamBudgetPerMinute: 10, upstreamWriteReservePercent: 20, upstreamRetries: 0 },
+  });
+  await gw.app.listen({ port: 0, host: '127.0.0.1' });
+  const url = `http://127.0.0.1:${(gw.app.server.address() as AddressInfo).port}/v1/groups/g`;
+  const read = async () => (await fetch(url, { headers: gw.auth })).status;
+  const write = async () =>
+    (await fetch(url, { method: 'PATCH', headers: { ...gw.auth, 'content-type': 'application/json' }, body: '{"data":{"id":"g","type":"group"}}' })).status;
+  t.equal(await write(), 200, 'a write opens the minute');
+  at = minuteStart + 30_000;
+  t.equal(await read(), 200, 'a read half a minute later');
+  at = minuteStart + 61_000;
+  const reads: number[] = [];
+  for (let i = 0; i < 7; i++) reads.push(await read());
+  at = minuteStart + 91_000;
+  for (let i = 0; i < 3; i++) reads.push(await read());
+  t.same(reads, [200, 200, 200, 200, 200, 200, 200, 200, 429, 429], 'in the next minute reads get their 8, however their first call fell');
+  t.same([await write(), await write(), await write()], [200, 200, 429], 'and the 2 held for writes are still there');
+});

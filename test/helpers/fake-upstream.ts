@@ -14,6 +14,8 @@ export interface FakeUpstream {
   baseUrl: string;
   seen: SeenRequest[];
   handle(handler: FakeHandler): void;
+  /** TCP connections opened to it so far. */
+  connectionCount(): number;
   close(): Promise<void>;
 }
 
@@ -37,6 +39,8 @@ export async function startFakeUpstream(initial: FakeHandler = replyJson(200, { 
       handler(record, res);
     });
   });
+  let connections = 0;
+  server.on('connection', () => (connections += 1));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
@@ -45,6 +49,7 @@ export async function startFakeUpstream(initial: FakeHandler = replyJson(200, { 
     handle(h) {
       handler = h;
     },
+    connectionCount: () => connections,
     async close() {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -185,8 +185,8 @@ t.test('a caller that reads nothing is cut off after CALLER_READ_TIMEOUT_MS, and
   t.equal((await get(gw, '/v1/groups/next')).status, 200);
 });
 
-t.test('a request that waits for a free connection longer than the headers timeout: 504, and it is never sent', async (t) => {
-  const gw = await listening(t, { upstreamRetries: 0, upstreamConnections: 1, upstreamHeadersTimeoutMs: 300, upstreamBodyTimeoutMs: 5000, breakerFailureThreshold: 100 });
+t.test('a request that waits for a free connection longer than the headers timeout: 503, never sent, not held against VirusTotal', async (t) => {
+  const gw = await listening(t, { upstreamRetries: 2, upstreamConnections: 1, upstreamHeadersTimeoutMs: 300, upstreamBodyTimeoutMs: 5000, breakerFailureThreshold: 1 });
   gw.upstream.handle((req, res) => {
     res.writeHead(200, { 'content-type': 'application/json' });
     if (!req.url.includes('/holding')) {
@@ -207,12 +207,20 @@ t.test('a request that waits for a free connection longer than the headers timeo
   });
   const holding = fetch(`${gw.url}/v1/groups/holding`, { headers: gw.auth }).then((r) => r.text());
   await new Promise((r) => setTimeout(r, 50));
+  const started = performance.now();
   const queued = await get(gw, '/v1/groups/queued');
-  t.equal(queued.status, 504, 'answered while the connection is still busy');
-  t.match(vtError(queued.body), { code: 'DeadlineExceededError' });
+  t.equal(queued.status, 503, 'answered while the connection is still busy');
+  t.ok(performance.now() - started < 1200, 'within the headers timeout and a sweep or two, not retried');
+  t.match(vtError(queued.body), { code: 'TransientError', message: /No connection to VirusTotal came free within 300 ms/ });
+  t.equal(queued.headers.get('retry-after'), '1');
+  t.match(gw.auditLines().find((l) => l.requestId === queued.id), { gatewayCode: 'GW_ERR_UPSTREAM_BUSY', upstreamStatus: null });
+  t.notOk('keyFingerprint' in (gw.auditLines().find((l) => l.requestId === queued.id) ?? {}), 'no key named: nothing was sent');
+  t.equal((await gw.core.readiness()).upstream, undefined, 'the circuit stays closed (threshold 1): VirusTotal did nothing wrong');
   await holding;
   await new Promise((r) => setTimeout(r, 200));
   t.same(gw.upstream.seen.map((r) => r.url), ['/api/v3/groups/holding'], 'the expired request was not sent once the connection came free');
+  t.equal((await get(gw, '/v1/groups/after')).status, 200);
+  t.equal(gw.upstream.connectionCount(), 1, 'dropping the expired request kept the connection: the next call reused it');
 });
 
 t.test('a burst of 503s: GETs are retried, writes never', async (t) => {
