@@ -68,7 +68,8 @@ t.test("a probe refused by the spent budget gives its turn back: the circuit clo
   t.equal(upstream.seen.length, 2);
 });
 
-t.test('reads cannot spend the share of the budget held for writes, not even with refused reads', async (t) => {
+/** A budget of 10 calls a minute, 20 % of it held for writes, in front of a VirusTotal that answers every call. */
+async function reserveStack(t: Parameters<typeof buildTestGateway>[0]) {
   const upstream = await startFakeUpstream(replyJson(200, { data: { id: 'g', type: 'group' } }));
   t.teardown(() => upstream.close());
   const gw = await buildTestGateway(t, {
@@ -77,21 +78,26 @@ t.test('reads cannot spend the share of the budget held for writes, not even wit
   });
   await gw.app.listen({ port: 0, host: '127.0.0.1' });
   const url = `http://127.0.0.1:${(gw.app.server.address() as AddressInfo).port}/v1/groups/g`;
-  const read = async () => (await fetch(url, { headers: gw.auth })).status;
-  const write = async () =>
-    (await fetch(url, { method: 'PATCH', headers: { ...gw.auth, 'content-type': 'application/json' }, body: '{"data":{"id":"g","type":"group"}}' })).status;
+  return {
+    upstream,
+    read: async () => (await fetch(url, { headers: gw.auth })).status,
+    refusedRead: async () => (await fetch(url, { headers: gw.auth })).json(),
+    write: async () =>
+      (await fetch(url, { method: 'PATCH', headers: { ...gw.auth, 'content-type': 'application/json' }, body: '{"data":{"id":"g","type":"group"}}' })).status,
+  };
+}
+
+t.test('reads cannot spend the share of the budget held for writes, not even with refused reads', async (t) => {
+  const { upstream, read, refusedRead, write } = await reserveStack(t);
   const reads: number[] = [];
   for (let i = 0; i < 14; i++) reads.push(await read());
   t.same(reads, [...Array<number>(8).fill(200), ...Array<number>(6).fill(429)], 'reads get 8 of the 10 calls');
-  const refused = await fetch(url, { headers: gw.auth });
-  t.match(await refused.json(), { error: { code: 'TooManyRequestsError', message: /held for writes/ } });
+  t.match(await refusedRead(), { error: { code: 'TooManyRequestsError', message: /held for writes/ } });
   t.same([await write(), await write(), await write()], [200, 200, 429], 'writes still get the 2 held for them, and the budget ends at 10');
   t.equal(upstream.seen.length, 10);
 });
 
 t.test('the share held for writes holds across the minute: reads and the total are counted in the same minutes', async (t) => {
-  const upstream = await startFakeUpstream(replyJson(200, { data: { id: 'g', type: 'group' } }));
-  t.teardown(() => upstream.close());
   const realNow = Date.now;
   const minuteStart = Math.ceil(realNow() / 60_000) * 60_000;
   let at = minuteStart;
@@ -99,15 +105,7 @@ t.test('the share held for writes holds across the minute: reads and the total a
   t.teardown(() => {
     Date.now = realNow;
   });
-  const gw = await buildTestGateway(t, {
-    upstream: upstream.baseUrl,
-    config: { upstreamBudgetPerMinute: 10, upstreamWriteReservePercent: 20, upstreamRetries: 0 },
-  });
-  await gw.app.listen({ port: 0, host: '127.0.0.1' });
-  const url = `http://127.0.0.1:${(gw.app.server.address() as AddressInfo).port}/v1/groups/g`;
-  const read = async () => (await fetch(url, { headers: gw.auth })).status;
-  const write = async () =>
-    (await fetch(url, { method: 'PATCH', headers: { ...gw.auth, 'content-type': 'application/json' }, body: '{"data":{"id":"g","type":"group"}}' })).status;
+  const { read, write } = await reserveStack(t);
   t.equal(await write(), 200, 'a write opens the minute');
   at = minuteStart + 30_000;
   t.equal(await read(), 200, 'a read half a minute later');
