@@ -59,7 +59,13 @@ export function virusTotalShapedKey(): string {
 }
 
 /**
- * The gateway's environment with everything on: auth, scopes, validation, limits too high to trigger, audit with
+ * Where the gateway says callers reach it, as a deployment sets it: the links of every answer are rewritten to it.
+ * As long as VirusTotal's prefix less `/v1`, so that every target serves the same number of bytes.
+ */
+const SAME_LENGTH_PUBLIC_BASE_URL = `https://${'x'.repeat('https://www.virustotal.com/api/v3'.length - '/v1'.length - 'https://'.length)}`;
+
+/**
+ * The gateway's environment with everything on (links rewritten too): auth, scopes, validation, limits too high to trigger, audit with
  * signed checkpoints (unless `checkpoints` is false), metrics. The key owner is configured, so that the gateway
  * asks the upstream nothing but the calls measured.
  */
@@ -79,6 +85,7 @@ export async function gatewayEnvironment(setup: BenchSetup, upstreamUrl: string,
     RATE_LIMIT_READS_PER_MINUTE: LIMIT_NEVER,
     RATE_LIMIT_WRITES_PER_MINUTE: LIMIT_NEVER,
     UPSTREAM_BUDGET_PER_MINUTE: LIMIT_NEVER,
+    PUBLIC_BASE_URL: SAME_LENGTH_PUBLIC_BASE_URL,
     LOG_LEVEL: 'warn',
     ...imageMallocEnvironment(),
   };
