@@ -4,7 +4,14 @@ import { pipeline, Transform, type Readable, type TransformCallback } from 'node
 export const VIRUSTOTAL_API_PREFIX = 'https://www.virustotal.com/api/v3';
 
 /** A whole answer with every link to VirusTotal pointed at the gateway, under the prefix the caller used. */
-export type LinkRewriter = (body: Buffer, callerPrefix: string) => Buffer;
+export interface LinkRewriter {
+  (body: Buffer, callerPrefix: string): Buffer;
+  /**
+   * How much of a streamed answer's text so far can be rewritten and passed on: no link crosses the end of that part,
+   * and the rest (a link may go on in the next chunk) is never longer than twice the longest link.
+   */
+  settledLength(text: Buffer): number;
+}
 
 function withoutTrailingSlash(url: string): string {
   return url.replace(/\/+$/, '');
@@ -19,6 +26,8 @@ interface Sources {
   pattern: RegExp;
   /** The host names, for a cheap look before any matching: a body that names none of them has no link to rewrite. */
   hosts: readonly Buffer[];
+  /** The longest text a match and the character after it can take: every slash escaped, and an escaped slash after. */
+  longestMatch: number;
 }
 
 function sourcesOf(prefixes: readonly string[]): Sources {
@@ -27,6 +36,7 @@ function sourcesOf(prefixes: readonly string[]): Sources {
   return {
     pattern: new RegExp(`(?:${alternatives.join('|')})(?=/|\\\\/|[?#"])`, 'g'),
     hosts: [...new Set(unique.map((prefix) => new URL(prefix).host))].map((host) => Buffer.from(host, 'latin1')),
+    longestMatch: Math.max(...unique.map((prefix) => prefix.length + prefix.split('/').length - 1)) + 2,
   };
 }
 
@@ -44,12 +54,13 @@ export function createLinkRewriter(opts: {
 }): LinkRewriter {
   const sources = sourcesOf(opts.sources);
   const target = withoutTrailingSlash(opts.publicBaseUrl);
-  return (body, callerPrefix) => {
+  const rewrite = (body: Buffer, callerPrefix: string): Buffer => {
     if (!sources.hosts.some((host) => body.includes(host))) return body;
     const text = body.toString('latin1');
     const rewritten = text.replace(sources.pattern, () => `${target}${callerPrefix}`);
     return rewritten === text ? body : Buffer.from(rewritten, 'latin1');
   };
+  return Object.assign(rewrite, { settledLength: (text: Buffer) => settledLength(text, sources) });
 }
 
 /** VirusTotal's answer as the caller gets it: rewritten whole, or through linkRewriteStream when it streams. */
@@ -65,35 +76,41 @@ export function withLinksRewritten(body: Buffer | Readable, rewrite: LinkRewrite
  * the end of.
  */
 export function linkRewriteStream(rewrite: LinkRewriter, callerPrefix: string): Transform {
-  // Held back as the chunks came, each searched once: a long run without a boundary costs no copy per chunk.
-  let pending: Buffer[] = [];
+  let pending: Buffer = Buffer.alloc(0);
   return new Transform({
     transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback) {
-      const settledInChunk = settledLength(chunk);
-      if (settledInChunk === 0) {
-        pending.push(chunk);
-        done();
-        return;
-      }
-      const settled = pending.length === 0 ? chunk.subarray(0, settledInChunk) : Buffer.concat([...pending, chunk.subarray(0, settledInChunk)]);
-      pending = settledInChunk === chunk.length ? [] : [chunk.subarray(settledInChunk)];
-      done(null, rewrite(settled, callerPrefix));
+      const text = pending.length === 0 ? chunk : Buffer.concat([pending, chunk]);
+      const settled = rewrite.settledLength(text);
+      pending = text.subarray(settled);
+      done(null, settled === 0 ? undefined : rewrite(text.subarray(0, settled), callerPrefix));
     },
     flush(done: TransformCallback) {
-      done(null, pending.length === 0 ? undefined : rewrite(Buffer.concat(pending), callerPrefix));
+      done(null, pending.length === 0 ? undefined : rewrite(pending, callerPrefix));
     },
   });
 }
 
 /**
- * How much of the text no link spans: up to and with its last `"` or whitespace. A link holds neither, and the `"`
- * that ends one is then on the settled side. The rest waits for the next chunk (the upstream size cap bounds it);
- * whitespace counts too so that a long string of spaces, or pretty-printed JSON, flows on as it comes.
+ * Up to and with the last `"` or whitespace when that is near the end: a link holds neither, and the `"` that ends
+ * one is then on the settled side. In a long run without either (one long string), all but the last `longestMatch`
+ * bytes, moved back to the start of a link that would reach the cut or the character after it: the text held back
+ * stays short, so a long string flows on as it comes instead of being held whole.
  */
-function settledLength(text: Buffer): number {
-  for (let i = text.length - 1; i >= 0; i--) {
+function settledLength(text: Buffer, sources: Sources): number {
+  const tail = text.length - sources.longestMatch;
+  for (let i = text.length - 1; i >= 0 && i >= tail; i--) {
     const byte = text[i];
     if (byte === 0x22 || byte === 0x20 || byte === 0x0a || byte === 0x0d || byte === 0x09) return i + 1;
   }
-  return 0;
+  if (tail <= 0) return 0;
+  let cut = tail;
+  const from = Math.max(0, cut - sources.longestMatch);
+  const window = text.toString('latin1', from);
+  sources.pattern.lastIndex = 0;
+  for (let match = sources.pattern.exec(window); match !== null; match = sources.pattern.exec(window)) {
+    const start = from + match.index;
+    // The lookahead after a link (`/`, `\/`, `?`, `#` or `"`) must be on the settled side too.
+    if (start < cut && start + match[0].length + 2 > cut) cut = start;
+  }
+  return cut;
 }

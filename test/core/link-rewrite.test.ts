@@ -71,6 +71,33 @@ t.test('a long run of whitespace flows on as it comes instead of waiting for the
   t.match(Buffer.concat(out).toString(), /https:\/\/gw\.example\/v1\/users\/u1"}$/);
 });
 
+t.test('one long string without quotes or spaces flows on too, and links inside it are rewritten wherever chunks split', async (t) => {
+  const run = 'a'.repeat(5_000);
+  const text = `{"blob":"${run}https://www.virustotal.com/api/v3/users/u1/${run}https:\\/\\/www.virustotal.com\\/api\\/v3\\/x?${run}"}`;
+  const expected = rewrite(Buffer.from(text), '/v1');
+  t.ok(expected.toString().includes('https://gw.example/v1/users/u1/') && expected.toString().includes('https://gw.example/v1\\/x?'));
+  for (const size of [1, 13, 64, 333, 4096]) {
+    const stream = linkRewriteStream(rewrite, '/v1');
+    const out: Buffer[] = [];
+    let passedOn = 0;
+    stream.on('data', (chunk: Buffer) => {
+      out.push(chunk);
+      passedOn += chunk.length;
+    });
+    // Rewritten links are 12 bytes shorter here: what is held back is the rest, give or take 24 bytes.
+    let mostHeld = 0;
+    for (let at = 0; at < text.length; at += size) {
+      stream.write(Buffer.from(text.slice(at, at + size)));
+      await new Promise((resolve) => setImmediate(resolve));
+      mostHeld = Math.max(mostHeld, Math.min(at + size, text.length) - passedOn);
+    }
+    stream.end();
+    await new Promise((resolve) => stream.on('end', resolve));
+    t.ok(Buffer.concat(out).equals(expected), `chunks of ${size} bytes: the same rewrite`);
+    t.ok(mostHeld < 2 * 41 + 24 + size, `chunks of ${size} bytes: at most ${mostHeld} bytes held back at a time`);
+  }
+});
+
 t.test("an error of VirusTotal's stream reaches the rewritten one", async (t) => {
   const failing = new Readable({ read() {} });
   const out = withLinksRewritten(failing, rewrite, '/v1');
