@@ -68,7 +68,6 @@ export interface VtErrorBody {
 export const auditUnavailable = (): GatewayError =>
   new GatewayError('GW_ERR_AUDIT_UNAVAILABLE', 'The audit log could not be written; nothing was recorded as done', { 'retry-after': '5' });
 
-/** The catalogue code that answers with `status`, for errors raised by plugins with a status of their own. */
 /** The caller hung up before its request was written to VirusTotal: nothing was sent on its behalf. */
 export function callerGone(): GatewayError {
   return new GatewayError('GW_ERR_CALLER_GONE', 'The caller hung up before its request was sent to VirusTotal');
@@ -86,6 +85,7 @@ export function callerTooSlow(limitMs: number): GatewayError {
   return new GatewayError('GW_ERR_CALLER_TOO_SLOW', `The caller read none of the answer for ${limitMs} ms; the answer was cut off`);
 }
 
+/** The catalogue code that answers with `status`, for errors raised by plugins with a status of their own. */
 export function codeForClientStatus(status: number): GatewayErrorCode | undefined {
   for (const [code, entry] of Object.entries(errorCatalogue)) {
     if (entry.status === status && isGatewayErrorCode(code)) return code;

@@ -107,6 +107,35 @@ export function createRateLimits(settings: RateLimitSettings): RateLimits {
     settings.redis === undefined ? new LocalStore(false, false) : new RedisStore(false, false, settings.redis, 'vtgw-rl:');
   const count = counterOver(store, settings.failOpen);
   const readShare = Math.max(1, Math.floor((settings.upstreamBudgetPerMinute * (100 - settings.upstreamWriteReservePercent)) / 100));
+  // The organisation budget's counts are kept per calendar minute, the same minute for reads and the total: separate
+  // windows, each started by its own first call, would drift apart and let reads spend the writes' share at the seam.
+  let keys = { minute: -1, total: '', reads: '' };
+  const minuteKeys = (): typeof keys => {
+    const minute = Math.floor(Date.now() / WINDOW_MS);
+    if (keys.minute !== minute) keys = { minute, total: `upstream:${minute}`, reads: `upstream:read:${minute}` };
+    return keys;
+  };
+  const untilNextMinute = (): string => String(Math.max(1, Math.ceil((WINDOW_MS - (Date.now() % WINDOW_MS)) / 1000)));
+  const totalCounted = (result: WindowResult): void => {
+    if (!result.isExceeded) return;
+    const retryIn = untilNextMinute();
+    throw new GatewayError(
+      'GW_ERR_RATE_LIMITED',
+      `The organisation-wide VirusTotal budget of ${result.max} calls per minute is spent; retry in ${retryIn} s`,
+      { 'retry-after': retryIn },
+    );
+  };
+  const readsCounted = (result: WindowResult): Counted<void> => {
+    if (result.isExceeded) {
+      const retryIn = untilNextMinute();
+      throw new GatewayError(
+        'GW_ERR_RATE_LIMITED',
+        `Reads have spent their share (${result.max} calls per minute) of the organisation-wide VirusTotal budget; the rest is held for writes; retry in ${retryIn} s`,
+        { 'retry-after': retryIn },
+      );
+    }
+    return then(count(minuteKeys().total, settings.upstreamBudgetPerMinute), totalCounted);
+  };
 
   return {
     client(client, kind) {
@@ -131,34 +160,9 @@ export function createRateLimits(settings: RateLimitSettings): RateLimits {
       });
     },
     upstream(kind) {
-      // Both counts are kept per calendar minute, the same minute for both: separate windows each started by their
-      // own first call would drift apart, and reads could then spend the share held for writes across the seam.
-      const now = Date.now();
-      const minute = Math.floor(now / WINDOW_MS);
-      const retryIn = String(Math.max(1, Math.ceil(((minute + 1) * WINDOW_MS - now) / 1000)));
-      const spendTotal = (): Counted<void> =>
-        then(count(`upstream:${minute}`, settings.upstreamBudgetPerMinute), (result) => {
-          if (result.isExceeded) {
-            throw new GatewayError(
-              'GW_ERR_RATE_LIMITED',
-              `The organisation-wide VirusTotal budget of ${result.max} calls per minute is spent; retry in ${retryIn} s`,
-              { 'retry-after': retryIn },
-            );
-          }
-        });
-      if (kind === 'write') return spendTotal();
+      if (kind === 'write') return then(count(minuteKeys().total, settings.upstreamBudgetPerMinute), totalCounted);
       // Reads are counted apart first: a refused read then spends nothing of what is held for writes.
-      const readsCounted = (result: WindowResult): Counted<void> => {
-        if (result.isExceeded) {
-          throw new GatewayError(
-            'GW_ERR_RATE_LIMITED',
-            `Reads have spent their share (${result.max} calls per minute) of the organisation-wide VirusTotal budget; the rest is held for writes; retry in ${retryIn} s`,
-            { 'retry-after': retryIn },
-          );
-        }
-        return spendTotal();
-      };
-      const reads = count(`upstream:read:${minute}`, readShare);
+      const reads = count(minuteKeys().reads, readShare);
       return reads instanceof Promise ? reads.then(readsCounted) : readsCounted(reads);
     },
   };

@@ -17,8 +17,8 @@ export interface RunnerDeps {
   keyOwnerMinDailyAllowance: number;
   /** Writes the call's intent line; rejects (503, nothing sent) when it cannot be written. */
   recordIntent: (call: CallRecord) => Promise<void>;
-  /** Points VirusTotal's links at the gateway (PUBLIC_BASE_URL); absent: answers pass unchanged. */
-  rewriteLinks?: LinkRewriter;
+  /** Points VirusTotal's links at the gateway (PUBLIC_BASE_URL), or cuts them to their path. */
+  rewriteLinks: LinkRewriter;
 }
 
 /**
@@ -45,7 +45,7 @@ export function createRunner(deps: RunnerDeps): OperationRunner {
     if (call.callerGone()) throw callerGone();
     const started = performance.now();
     const response = await deps.upstream.request({ method: op.method, path: op.upstreamRequestPath(input), body, requestId: call.requestId, budget: op.budget, callerGone: call.callerGone, trace: call });
-    if (deps.rewriteLinks !== undefined) response.body = withLinksRewritten(response.body, deps.rewriteLinks, call.prefix);
+    response.body = withLinksRewritten(response.body, deps.rewriteLinks, call.prefix);
     call.upstreamMs = performance.now() - started;
     call.upstreamStatus = response.statusCode;
     return withheldKeys(response, op, call.client.scopes);

@@ -8,8 +8,6 @@ import { CircuitBreaker, type CircuitBreakerOptions, type CircuitState } from '.
 import { UpstreamDeadlines } from './deadlines.js';
 import { bodyFailure, upstreamFailure } from './error-mapping.js';
 import { exchange, ExchangeError, type ExchangeLimits, type ExchangeRequest, type Exchanged, type StreamEvents, type UpstreamTrace } from './exchange.js';
-
-export type { UpstreamTrace } from './exchange.js';
 import { ApiKeySource } from './api-key.js';
 import { redact } from './response-guard.js';
 import { backoffDelay, RETRYABLE_STATUSES, type RetryPolicy } from './retry-policy.js';

@@ -89,7 +89,7 @@ class ExchangeHandler implements Dispatcher.DispatchHandler, QueuedExchange {
   private abandoned = false;
   private ended = false;
   private deadline: Deadline;
-  /** Why the request, still queued, was failed: it is aborted as soon as undici would send it. */
+  /** Why the request, still queued, was failed: undici drops it when it would send it. */
   private expiredBy: Error | null = null;
 
   constructor(
